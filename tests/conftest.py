@@ -51,3 +51,70 @@ def bundled_store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-
     store = CodesetStore(tmp_path_factory.mktemp("bundled") / "store")
     store.releases()
     return store
+
+
+# -- databases -----------------------------------------------------------------------
+#
+# Tests that take ``db_url`` run on SQLite always, and also on PostgreSQL when
+# CLEANCLAIM_TEST_PG_URL is set. An unreachable PostgreSQL server is then a failure,
+# never a skip. Each xdist worker uses its own schema.
+
+PG_URL = os.environ.get("CLEANCLAIM_TEST_PG_URL")
+BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+
+
+def _pg_schema_url(worker: str) -> str:
+    import sqlalchemy as sa
+
+    assert PG_URL is not None
+    schema = f"t_{worker}".replace("-", "_")
+    engine = sa.create_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    engine.dispose()
+    sep = "&" if "?" in PG_URL else "?"
+    return f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(scope="session")
+def _pg_url(worker_id: str) -> str | None:
+    return _pg_schema_url(worker_id) if PG_URL else None
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    _pg_url: str | None,
+) -> Iterator[str]:
+    """A migrated, empty database on each backend; the CLI is pointed at it too."""
+    import sqlalchemy as sa
+
+    from cleanclaim.settings import reset_settings
+    from cleanclaim.storage.db import dispose_engines, get_engine
+    from cleanclaim.storage.migrate import upgrade
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'test.db'}"
+    else:
+        assert _pg_url is not None
+        url = _pg_url
+    monkeypatch.setenv("CLEANCLAIM_DATABASE_URL", url)
+    reset_settings()
+    engine = get_engine(url)
+    upgrade(engine)
+    if request.param == "postgresql":
+        with engine.begin() as conn:
+            tables = [
+                r[0]
+                for r in conn.execute(
+                    sa.text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+                            " AND tablename <> 'alembic_version'")
+                )
+            ]
+            if tables:
+                conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    yield url
+    dispose_engines()

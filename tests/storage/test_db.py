@@ -1,0 +1,87 @@
+"""The database layer on every backend: migrations, pragmas, tenancy, audit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from cleanclaim.errors import NotFoundError, UsageError
+from cleanclaim.storage.accounts import actor, add_practice, add_user, get_practice
+from cleanclaim.storage.db import get_engine, is_sqlite, session_scope
+from cleanclaim.storage.migrate import current_revision, head_revision, upgrade
+from cleanclaim.storage.models import AuditEvent, Practice
+
+
+def test_migrated_to_head(db_url: str) -> None:
+    assert current_revision(get_engine(db_url)) == head_revision()
+    # Upgrading again is a no-op.
+    assert upgrade(get_engine(db_url)) == head_revision()
+
+
+def test_sqlite_pragmas(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    assert is_sqlite(url)
+    with get_engine(url).connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+
+
+def test_default_practice_created_on_first_use(db_url: str) -> None:
+    with session_scope(get_engine(db_url)) as s:
+        p = get_practice(s, "default")
+        assert p.name == "Default practice"
+    with session_scope(get_engine(db_url)) as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(Practice)) == 1
+
+
+def test_unknown_practice_is_not_created(db_url: str) -> None:
+    with session_scope(get_engine(db_url)) as s, pytest.raises(NotFoundError) as err:
+        get_practice(s, "northside")
+    assert str(err.value) == (
+        "no practice 'northside'; create it with: cleanclaim practices add northside"
+    )
+
+
+def test_changes_record_who_made_them(db_url: str) -> None:
+    engine = get_engine(db_url)
+    with session_scope(engine) as s:
+        add_user(s, name="ana", roles=["manager"], by="system")
+        add_practice(s, key="northside", name="Northside Family Medicine", by="ana",
+                     billing_npis=["1234567893"], state="or", mac_jurisdiction="JF")
+    with session_scope(engine) as s:
+        p = get_practice(s, "northside")
+        assert (p.created_by, p.updated_by, p.state) == ("ana", "ana", "OR")
+        events = s.scalars(sa.select(AuditEvent).order_by(AuditEvent.id)).all()
+        assert [(e.user_name, e.action, e.entity, e.entity_key) for e in events] == [
+            ("system", "create", "user", "ana"),
+            ("ana", "create", "practice", "northside"),
+        ]
+        a = actor(s, "ana", "northside")
+        assert (a.user, a.practice_key, a.practice_id) == ("ana", "northside", p.id)
+
+
+@pytest.mark.parametrize(
+    ("roles", "message"),
+    [
+        pytest.param(["coder", "wizard"], "unknown role(s) wizard; roles are: manager, coder, "
+                     "biller, provider, compliance, admin", id="unknown-role"),
+    ],
+)
+def test_bad_roles(db_url: str, roles: list[str], message: str) -> None:
+    with session_scope(get_engine(db_url)) as s, pytest.raises(UsageError) as err:
+        add_user(s, name="bo", roles=roles, by="system")
+    assert str(err.value) == message
+
+
+def test_failed_transaction_writes_nothing(db_url: str) -> None:
+    engine = get_engine(db_url)
+    with pytest.raises(UsageError), session_scope(engine) as s:
+        add_practice(s, key="east", name="East", by="system")
+        add_practice(s, key="east", name="East again", by="system")
+    with session_scope(engine) as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(Practice)) == 0
+        assert s.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == 0
