@@ -27,8 +27,12 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
 
     data = tmp_path / "cleanclaim-data"
     monkeypatch.setenv("CLEANCLAIM_DATA_DIR", str(data))
-    for name in ("CLEANCLAIM_DATABASE_URL", "CLEANCLAIM_CODESET_DIR", "CLEANCLAIM_USER",
-                 "CLEANCLAIM_PRACTICE"):
+    for name in (
+        "CLEANCLAIM_DATABASE_URL",
+        "CLEANCLAIM_CODESET_DIR",
+        "CLEANCLAIM_USER",
+        "CLEANCLAIM_PRACTICE",
+    ):
         monkeypatch.delenv(name, raising=False)
     reset_settings()
     yield
@@ -110,8 +114,10 @@ def db_url(
             tables = [
                 r[0]
                 for r in conn.execute(
-                    sa.text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
-                            " AND tablename <> 'alembic_version'")
+                    sa.text(
+                        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+                        " AND tablename <> 'alembic_version'"
+                    )
                 )
             ]
             if tables:

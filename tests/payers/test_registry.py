@@ -81,9 +81,9 @@ def test_import_is_dated_and_idempotent(db_url: str, tmp_path: Path) -> None:
     path.write_text(GOOD)
     engine = get_engine(db_url)
     with session_scope(engine) as s:
-        first = import_file(s, path, by="ana")
+        first = import_file(s, path, by="system")
     with session_scope(engine) as s:
-        second = import_file(s, path, by="ana")
+        second = import_file(s, path, by="system")
         assert terms_on(s, "acme-ppo", D(2025, 6, 1)).timely_filing == "90d"
         assert terms_on(s, "acme-ppo", D(2026, 6, 1)).timely_filing == "120d"
         assert find_by_id(s, "ACME835", D(2026, 6, 1), remit=True) is not None
@@ -98,7 +98,7 @@ def test_export_round_trips(db_url: str, tmp_path: Path) -> None:
     path = tmp_path / "acme.toml"
     path.write_text(GOOD)
     with session_scope(get_engine(db_url)) as s:
-        import_file(s, path, by="ana")
+        import_file(s, path, by="system")
         entries = all_entries(s)
     out = tmp_path / "out.toml"
     out.write_text(export_toml(entries))
@@ -106,30 +106,47 @@ def test_export_round_trips(db_url: str, tmp_path: Path) -> None:
 
 
 BAD = [
-    pytest.param('[[payer]]\nkey = "x"\n', "bad.toml:1: payer 'x': missing name, type, "
-                 "timely_filing, appeal_window_days, ncci_applies, mue_applies, effective_from",
-                 id="missing-fields"),
-    pytest.param(GOOD.replace('"commercial"', '"hmo"', 1),
-                 "bad.toml:4: payer 'acme-ppo': type 'hmo' is not one of medicare-ffs, "
-                 "medicare-advantage, medicaid-ffs, medicaid-mco, commercial, other",
-                 id="bad-type"),
-    pytest.param(GOOD.replace('"120d"', '"4 months"'),
-                 "bad.toml:23: bad timely filing limit '4 months': use a number of days or "
-                 "months, e.g. '90d' or '12m'", id="bad-limit"),
-    pytest.param(GOOD.replace("effective_to = 2025-12-31", "effective_to = 2023-12-31"),
-                 "bad.toml:14: payer 'acme-ppo': effective_to is before effective_from",
-                 id="reversed-dates"),
-    pytest.param(GOOD.replace("state = \"OR\"\n", "colour = 1\n", 1),
-                 "bad.toml:1: payer 'acme-ppo': unknown field(s) colour", id="unknown-field"),
-    pytest.param("[[payer]\n", "bad.toml:1: not valid TOML: Expected ']]' at the end of an "
-                 "array declaration", id="broken-toml"),
+    pytest.param(
+        '[[payer]]\nkey = "x"\n',
+        "bad.toml:1: payer 'x': missing name, type, "
+        "timely_filing, appeal_window_days, ncci_applies, mue_applies, effective_from",
+        id="missing-fields",
+    ),
+    pytest.param(
+        GOOD.replace('"commercial"', '"hmo"', 1),
+        "bad.toml:4: payer 'acme-ppo': type 'hmo' is not one of medicare-ffs, "
+        "medicare-advantage, medicaid-ffs, medicaid-mco, commercial, other",
+        id="bad-type",
+    ),
+    pytest.param(
+        GOOD.replace('"120d"', '"4 months"'),
+        "bad.toml:23: bad timely filing limit '4 months': use a number of days or "
+        "months, e.g. '90d' or '12m'",
+        id="bad-limit",
+    ),
+    pytest.param(
+        GOOD.replace("effective_to = 2025-12-31", "effective_to = 2023-12-31"),
+        "bad.toml:14: payer 'acme-ppo': effective_to is before effective_from",
+        id="reversed-dates",
+    ),
+    pytest.param(
+        GOOD.replace('state = "OR"\n', "colour = 1\n", 1),
+        "bad.toml:1: payer 'acme-ppo': unknown field(s) colour",
+        id="unknown-field",
+    ),
+    pytest.param(
+        "[[payer]\n",
+        "bad.toml:1: not valid TOML: Expected ']]' at the end of an array declaration",
+        id="broken-toml",
+    ),
     pytest.param("# nothing\n", "bad.toml:1: no [[payer]] tables found", id="empty"),
 ]
 
 
 @pytest.mark.parametrize(("text", "message"), BAD)
-def test_bad_registry_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str,
-                            message: str) -> None:
+def test_bad_registry_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, message: str
+) -> None:
     monkeypatch.chdir(tmp_path)
     Path("bad.toml").write_text(text)
     with pytest.raises(InputError) as err:

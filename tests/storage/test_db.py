@@ -50,8 +50,15 @@ def test_changes_record_who_made_them(db_url: str) -> None:
     engine = get_engine(db_url)
     with session_scope(engine) as s:
         add_user(s, name="ana", roles=["manager"], by="system")
-        add_practice(s, key="northside", name="Northside Family Medicine", by="ana",
-                     billing_npis=["1234567893"], state="or", mac_jurisdiction="JF")
+        add_practice(
+            s,
+            key="northside",
+            name="Northside Family Medicine",
+            by="ana",
+            billing_npis=["1234567893"],
+            state="or",
+            mac_jurisdiction="JF",
+        )
     with session_scope(engine) as s:
         p = get_practice(s, "northside")
         assert (p.created_by, p.updated_by, p.state) == ("ana", "ana", "OR")
@@ -67,8 +74,12 @@ def test_changes_record_who_made_them(db_url: str) -> None:
 @pytest.mark.parametrize(
     ("roles", "message"),
     [
-        pytest.param(["coder", "wizard"], "unknown role(s) wizard; roles are: manager, coder, "
-                     "biller, provider, compliance, admin", id="unknown-role"),
+        pytest.param(
+            ["coder", "wizard"],
+            "unknown role(s) wizard; roles are: manager, coder, "
+            "biller, provider, compliance, admin",
+            id="unknown-role",
+        ),
     ],
 )
 def test_bad_roles(db_url: str, roles: list[str], message: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -51,16 +51,20 @@ def db_current() -> None:
 def practice_add(
     key: Annotated[str, typer.Argument(help="Short key, e.g. 'northside'.")],
     name: Annotated[str, typer.Option(help="Display name.")] = "",
-    npi: Annotated[list[str] | None, typer.Option("--npi", help="Billing NPI (repeatable).")] = None,
+    npi: Annotated[
+        list[str] | None, typer.Option("--npi", help="Billing NPI (repeatable).")
+    ] = None,
     tin: Annotated[str | None, typer.Option(help="Tax id (9 digits).")] = None,
     state: Annotated[str | None, typer.Option(help="Two-letter state.")] = None,
-    mac: Annotated[str | None, typer.Option(help="Medicare contractor jurisdiction, e.g. JH.")] = None,
+    mac: Annotated[
+        str | None, typer.Option(help="Medicare contractor jurisdiction, e.g. JH.")
+    ] = None,
 ) -> None:
     """Add a practice."""
+    from cleanclaim.errors import UsageError
     from cleanclaim.storage.accounts import add_practice
     from cleanclaim.storage.db import session_scope
     from cleanclaim.x12.npi import valid_npi
-    from cleanclaim.errors import UsageError
 
     for value in npi or []:
         if not valid_npi(value):
@@ -69,8 +73,16 @@ def practice_add(
         raise UsageError(f"--tin {tin}: a TIN has 9 digits")
     upgrade_database()
     with session_scope() as session:
-        add_practice(session, key=key, name=name or key, by=current_user(), billing_npis=npi,
-                     tin=tin, state=state, mac_jurisdiction=mac)
+        add_practice(
+            session,
+            key=key,
+            name=name or key,
+            by=current_user(),
+            billing_npis=npi,
+            tin=tin,
+            state=state,
+            mac_jurisdiction=mac,
+        )
     console.print(f"practice {key} added")
 
 
@@ -84,9 +96,15 @@ def practice_list(format: Annotated[Format, typer.Option("--format")] = Format.t
 
     upgrade_database()
     with session_scope() as session:
-        rows = [
-            {"key": p.key, "name": p.name, "billing_npis": p.billing_npis, "tin": p.tin,
-             "state": p.state, "mac_jurisdiction": p.mac_jurisdiction}
+        rows: list[dict[str, Any]] = [
+            {
+                "key": p.key,
+                "name": p.name,
+                "billing_npis": p.billing_npis,
+                "tin": p.tin,
+                "state": p.state,
+                "mac_jurisdiction": p.mac_jurisdiction,
+            }
             for p in session.scalars(select(Practice).order_by(Practice.key))
         ]
     if format is Format.json:
@@ -96,8 +114,14 @@ def practice_list(format: Annotated[Format, typer.Option("--format")] = Format.t
     for col in ("key", "name", "billing NPIs", "TIN", "state", "MAC"):
         table.add_column(col)
     for r in rows:
-        table.add_row(r["key"], r["name"], ", ".join(r["billing_npis"]), r["tin"] or "",
-                      r["state"] or "", r["mac_jurisdiction"] or "")
+        table.add_row(
+            r["key"],
+            r["name"],
+            ", ".join(r["billing_npis"]),
+            r["tin"] or "",
+            r["state"] or "",
+            r["mac_jurisdiction"] or "",
+        )
     console.print(table)
 
 
@@ -126,8 +150,10 @@ def user_list(format: Annotated[Format, typer.Option("--format")] = Format.table
 
     upgrade_database()
     with session_scope() as session:
-        rows = [{"name": u.name, "roles": u.roles, "active": u.active}
-                for u in session.scalars(select(User).order_by(User.name))]
+        rows: list[dict[str, Any]] = [
+            {"name": u.name, "roles": u.roles, "active": u.active}
+            for u in session.scalars(select(User).order_by(User.name))
+        ]
     if format is Format.json:
         print_json(rows)
         return
@@ -165,8 +191,13 @@ def demo(
     for col in ("code set", "version", "from", "to", "completeness"):
         table.add_column(col)
     for r in report.releases:
-        table.add_row(r.kind, r.version, r.effective_from.isoformat(),
-                      r.effective_to.isoformat() if r.effective_to else "open", r.completeness.value)
+        table.add_row(
+            r.kind,
+            r.version,
+            r.effective_from.isoformat(),
+            r.effective_to.isoformat() if r.effective_to else "open",
+            r.completeness.value,
+        )
     console.print(table)
     gaps = Table(title="Gaps (checks that need these will be reported as not run)")
     for col in ("code set", "from", "to"):

@@ -10,12 +10,12 @@ from __future__ import annotations
 import sys
 from typing import Annotated
 
-import click
 import typer
+from typer._click import exceptions as click_exc
 
 from cleanclaim import __version__
 from cleanclaim.cli import admin, codesets, payers
-from cleanclaim.cli._common import err_console, state
+from cleanclaim.cli._common import state
 from cleanclaim.errors import CleanclaimError
 
 app = typer.Typer(
@@ -56,23 +56,29 @@ def _root(
     state.user = user
 
 
+def _error(message: str) -> None:
+    """One line on stderr, never wrapped."""
+    sys.stderr.write("error: " + " ".join(message.split()) + "\n")
+    sys.stderr.flush()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the console script and ``python -m cleanclaim``."""
     args = sys.argv[1:] if argv is None else argv
     try:
         result = app(args=args, prog_name="cleanclaim", standalone_mode=False)
-    except click.exceptions.NoArgsIsHelpError as exc:
-        click.echo(exc.ctx.get_help() if exc.ctx else "")
+    except click_exc.NoArgsIsHelpError as exc:
+        sys.stdout.write((exc.ctx.get_help() if exc.ctx else "") + "\n")
         sys.exit(2)
-    except click.UsageError as exc:
-        err_console.print(f"error: {exc.format_message()}", markup=False, highlight=False)
+    except click_exc.UsageError as exc:
+        _error(exc.format_message())
         sys.exit(2)
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.Abort:
-        err_console.print("aborted", markup=False)
+    except typer.Abort:
+        _error("aborted")
         sys.exit(130)
     except CleanclaimError as exc:
-        err_console.print(f"error: {exc}", markup=False, highlight=False)
+        _error(str(exc))
         sys.exit(exc.exit_code)
     sys.exit(result if isinstance(result, int) else 0)

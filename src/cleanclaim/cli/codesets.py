@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -12,10 +12,13 @@ from rich.table import Table
 from cleanclaim.cli._common import Format, console, parse_date, print_json, require_date
 from cleanclaim.errors import UsageError
 
+if TYPE_CHECKING:
+    from cleanclaim.codesets.store import CodesetStore
+
 app = typer.Typer(help="Reference code sets: list, import, update, coverage.", no_args_is_help=True)
 
 
-def _store():  # type: ignore[no-untyped-def]
+def _store() -> CodesetStore:
     from cleanclaim.codesets.store import default_store
 
     store = default_store()
@@ -43,24 +46,36 @@ def list_(
         table.add_column(col, justify="right" if col == "rows" else "left")
     for r in releases:
         table.add_row(
-            r.kind, r.version, r.name, r.effective_from.isoformat(),
-            r.effective_to.isoformat() if r.effective_to else "open", r.completeness.value,
-            f"{r.row_count:,}", r.origin,
+            r.kind,
+            r.version,
+            r.name,
+            r.effective_from.isoformat(),
+            r.effective_to.isoformat() if r.effective_to else "open",
+            r.completeness.value,
+            f"{r.row_count:,}",
+            r.origin,
         )
     console.print(table)
 
 
 @app.command("import")
 def import_(
-    kind: Annotated[str, typer.Argument(help="Code-set kind, e.g. icd10cm, hcpcs, ncci-ptp-practitioner.")],
+    kind: Annotated[
+        str, typer.Argument(help="Code-set kind, e.g. icd10cm, hcpcs, ncci-ptp-practitioner.")
+    ],
     path: Annotated[Path, typer.Argument(help="The official file or zip.")],
-    effective_from: Annotated[str | None, typer.Option(help="First day covered (YYYY-MM-DD).")] = None,
+    effective_from: Annotated[
+        str | None, typer.Option(help="First day covered (YYYY-MM-DD).")
+    ] = None,
     effective_to: Annotated[str | None, typer.Option(help="Last day covered (YYYY-MM-DD).")] = None,
-    version: Annotated[str | None, typer.Option(help="Version label, when the name has none.")] = None,
+    version: Annotated[
+        str | None, typer.Option(help="Version label, when the name has none.")
+    ] = None,
     completeness: Annotated[str | None, typer.Option(help="full, partial or fixture.")] = None,
 ) -> None:
     """Import an official file; re-importing the same file changes nothing."""
-    from cleanclaim.codesets.kinds import ImportOptions, kind as kind_spec
+    from cleanclaim.codesets.kinds import ImportOptions
+    from cleanclaim.codesets.kinds import kind as kind_spec
 
     kind_spec(kind)
     if completeness is not None and completeness not in ("full", "partial", "fixture"):
@@ -77,12 +92,15 @@ def import_(
     with console.status(f"Importing {path.name} as {kind}...", spinner="dots"):
         release, new = store.import_file(kind, path, options)
     if new:
+        window = f"{release.effective_from} to {release.effective_to or 'open'}"
         console.print(
             f"imported {release.name}: {release.row_count:,} rows, "
-            f"{release.effective_from} to {release.effective_to or 'open'} ({release.completeness.value})"
+            f"{window} ({release.completeness.value})"
         )
     else:
-        console.print(f"already installed: {release.name} (sha256 {release.sha256[:12]}); nothing changed")
+        console.print(
+            f"already installed: {release.name} (sha256 {release.sha256[:12]}); nothing changed"
+        )
 
 
 @app.command("coverage")
@@ -106,9 +124,13 @@ def coverage_(
         table.add_column(col)
     for r in report.releases:
         style = {"full": "green", "partial": "yellow", "fixture": "magenta"}[r.completeness.value]
-        table.add_row(r.kind, r.version, r.effective_from.isoformat(),
-                      r.effective_to.isoformat() if r.effective_to else "open",
-                      f"[{style}]{r.completeness.value}[/]")
+        table.add_row(
+            r.kind,
+            r.version,
+            r.effective_from.isoformat(),
+            r.effective_to.isoformat() if r.effective_to else "open",
+            f"[{style}]{r.completeness.value}[/]",
+        )
     console.print(table)
     gaps = Table(title="Gaps: no release covers these dates")
     for col in ("code set", "from", "to"):
@@ -120,7 +142,9 @@ def coverage_(
 
 @app.command("update")
 def update_(
-    through: Annotated[str | None, typer.Option(help="Fetch releases effective up to this date.")] = None,
+    through: Annotated[
+        str | None, typer.Option(help="Fetch releases effective up to this date.")
+    ] = None,
     format: Annotated[Format, typer.Option("--format", help="table or json")] = Format.table,
 ) -> None:
     """Fetch official files that have a stable public URL (ICD-10-CM, HCPCS, POA-exempt)."""

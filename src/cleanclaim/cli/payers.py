@@ -12,8 +12,9 @@ from rich.table import Table
 from cleanclaim.cli._common import Format, console, current_user, print_json
 from cleanclaim.errors import UsageError
 
-app = typer.Typer(help="The payer registry: ids, type, filing limits, appeal windows.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="The payer registry: ids, type, filing limits, appeal windows.", no_args_is_help=True
+)
 
 
 @app.command("list")
@@ -30,15 +31,31 @@ def list_(format: Annotated[Format, typer.Option("--format")] = Format.table) ->
         print_json([e.to_toml_dict() for e in entries])
         return
     table = Table(title="Payer registry")
-    for col in ("key", "name", "type", "837 ids", "835 ids", "filing", "appeal",
-                "NCCI/MUE", "from", "to"):
+    for col in (
+        "key",
+        "name",
+        "type",
+        "837 ids",
+        "835 ids",
+        "filing",
+        "appeal",
+        "NCCI/MUE",
+        "from",
+        "to",
+    ):
         table.add_column(col)
     for e in entries:
         table.add_row(
-            e.key, e.name, e.type, ", ".join(e.claim_payer_ids), ", ".join(e.remit_payer_ids),
-            e.timely_filing, f"{e.appeal_window_days}d (+{e.receipt_presumption_days}d receipt)",
+            e.key,
+            e.name,
+            e.type,
+            ", ".join(e.claim_payer_ids),
+            ", ".join(e.remit_payer_ids),
+            e.timely_filing,
+            f"{e.appeal_window_days}d (+{e.receipt_presumption_days}d receipt)",
             f"{'yes' if e.ncci_applies else 'no'}/{'yes' if e.mue_applies else 'no'}",
-            e.effective_from.isoformat(), e.effective_to.isoformat() if e.effective_to else "open",
+            e.effective_from.isoformat(),
+            e.effective_to.isoformat() if e.effective_to else "open",
         )
     console.print(table)
 
@@ -55,13 +72,16 @@ def import_(path: Annotated[Path, typer.Argument(help="A registry TOML file.")])
     upgrade_database()
     with session_scope() as session:
         result = import_file(session, path, by=current_user())
-    console.print(f"added {len(result.added)}, updated {len(result.updated)}, "
-                  f"unchanged {len(result.unchanged)}")
+    console.print(
+        f"added {len(result.added)}, updated {len(result.updated)}, "
+        f"unchanged {len(result.unchanged)}"
+    )
 
 
 @app.command("export")
-def export(out: Annotated[Path | None, typer.Option(help="File to write (default stdout).")] = None
-           ) -> None:
+def export(
+    out: Annotated[Path | None, typer.Option(help="File to write (default stdout).")] = None,
+) -> None:
     """Export the registry in the import format."""
     from cleanclaim.cli.admin import upgrade_database
     from cleanclaim.payers.registry import all_entries, export_toml

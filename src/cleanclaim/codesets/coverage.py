@@ -44,7 +44,9 @@ class CoverageReport:
         }
 
 
-def uncovered(releases: list[Release], start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
+def uncovered(
+    releases: list[Release], start: dt.date, end: dt.date
+) -> list[tuple[dt.date, dt.date]]:
     """Sub-ranges of ``[start, end]`` (inclusive) that no release covers."""
     spans = sorted(
         (max(r.effective_from, start), min(r.effective_to or end, end))

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cleanclaim.errors import InputError, NotFoundError, UsageError
-from cleanclaim.storage.accounts import audit, check_key
+from cleanclaim.storage.accounts import audit, check_key, get_user
 from cleanclaim.storage.models import Payer
 
 PAYER_TYPES = (
@@ -60,7 +60,9 @@ class PayerTerms:
 
     def covers(self, day: dt.date) -> bool:
         """Whether this entry is in force on ``day``."""
-        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+        return self.effective_from <= day and (
+            self.effective_to is None or day <= self.effective_to
+        )
 
     def timely_filing_deadline(self, service_date: dt.date) -> dt.date:
         """Last day a claim for ``service_date`` can be filed."""
@@ -89,8 +91,9 @@ def parse_limit(text: str) -> tuple[int, str]:
     """``"12m"`` -> ``(12, "m")``; ``"90d"`` -> ``(90, "d")``."""
     match = _LIMIT.match(text.strip())
     if not match:
-        raise UsageError(f"bad timely filing limit {text!r}: use a number of days or months, "
-                         "e.g. '90d' or '12m'")
+        raise UsageError(
+            f"bad timely filing limit {text!r}: use a number of days or months, e.g. '90d' or '12m'"
+        )
     return int(match.group(1)), match.group(2)
 
 
@@ -101,8 +104,16 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-_REQUIRED = ("key", "name", "type", "timely_filing", "appeal_window_days", "ncci_applies",
-             "mue_applies", "effective_from")
+_REQUIRED = (
+    "key",
+    "name",
+    "type",
+    "timely_filing",
+    "appeal_window_days",
+    "ncci_applies",
+    "mue_applies",
+    "effective_from",
+)
 
 
 def read_toml(path: Path) -> list[PayerTerms]:
@@ -132,9 +143,7 @@ def read_toml(path: Path) -> list[PayerTerms]:
     return out
 
 
-def _entry(
-    path: Path, lines: list[str], start: int, end: int, raw: dict[str, Any]
-) -> PayerTerms:
+def _entry(path: Path, lines: list[str], start: int, end: int, raw: dict[str, Any]) -> PayerTerms:
     def fail(reason: str, field_name: str | None = None) -> InputError:
         line = start
         if field_name:
@@ -149,10 +158,14 @@ def _entry(
     if unknown:
         raise fail(f"payer {raw['key']!r}: unknown field(s) {', '.join(sorted(unknown))}")
     if raw["type"] not in PAYER_TYPES:
-        raise fail(f"payer {raw['key']!r}: type {raw['type']!r} is not one of "
-                   f"{', '.join(PAYER_TYPES)}", "type")
-    for name, check in (("key", lambda v: check_key(str(v), "payer")),
-                        ("timely_filing", lambda v: parse_limit(str(v)))):
+        raise fail(
+            f"payer {raw['key']!r}: type {raw['type']!r} is not one of {', '.join(PAYER_TYPES)}",
+            "type",
+        )
+    for name, check in (
+        ("key", lambda v: check_key(str(v), "payer")),
+        ("timely_filing", lambda v: parse_limit(str(v))),
+    ):
         try:
             check(raw[name])
         except UsageError as exc:
@@ -173,27 +186,46 @@ def _entry(
 
 def _to_row(terms: PayerTerms, by: str) -> Payer:
     return Payer(
-        key=terms.key, name=terms.name, payer_type=terms.type, state=terms.state,
-        mac_jurisdiction=terms.mac_jurisdiction, claim_payer_ids=list(terms.claim_payer_ids),
-        remit_payer_ids=list(terms.remit_payer_ids), timely_filing=terms.timely_filing,
+        key=terms.key,
+        name=terms.name,
+        payer_type=terms.type,
+        state=terms.state,
+        mac_jurisdiction=terms.mac_jurisdiction,
+        claim_payer_ids=list(terms.claim_payer_ids),
+        remit_payer_ids=list(terms.remit_payer_ids),
+        timely_filing=terms.timely_filing,
         appeal_window_days=terms.appeal_window_days,
         receipt_presumption_days=terms.receipt_presumption_days,
-        ncci_applies=terms.ncci_applies, mue_applies=terms.mue_applies,
-        rule_packs=list(terms.rule_packs), effective_from=terms.effective_from,
-        effective_to=terms.effective_to, source=terms.source, notes=terms.notes,
-        created_by=by, updated_by=by,
+        ncci_applies=terms.ncci_applies,
+        mue_applies=terms.mue_applies,
+        rule_packs=list(terms.rule_packs),
+        effective_from=terms.effective_from,
+        effective_to=terms.effective_to,
+        source=terms.source,
+        notes=terms.notes,
+        created_by=by,
+        updated_by=by,
     )
 
 
 def _from_row(row: Payer) -> PayerTerms:
     return PayerTerms(
-        key=row.key, name=row.name, type=row.payer_type, state=row.state,
-        mac_jurisdiction=row.mac_jurisdiction, claim_payer_ids=tuple(row.claim_payer_ids),
-        remit_payer_ids=tuple(row.remit_payer_ids), timely_filing=row.timely_filing,
+        key=row.key,
+        name=row.name,
+        type=row.payer_type,
+        state=row.state,
+        mac_jurisdiction=row.mac_jurisdiction,
+        claim_payer_ids=tuple(row.claim_payer_ids),
+        remit_payer_ids=tuple(row.remit_payer_ids),
+        timely_filing=row.timely_filing,
         appeal_window_days=row.appeal_window_days,
-        receipt_presumption_days=row.receipt_presumption_days, ncci_applies=row.ncci_applies,
-        mue_applies=row.mue_applies, rule_packs=tuple(row.rule_packs),
-        effective_from=row.effective_from, effective_to=row.effective_to, source=row.source,
+        receipt_presumption_days=row.receipt_presumption_days,
+        ncci_applies=row.ncci_applies,
+        mue_applies=row.mue_applies,
+        rule_packs=tuple(row.rule_packs),
+        effective_from=row.effective_from,
+        effective_to=row.effective_to,
+        source=row.source,
         notes=row.notes,
     )
 
@@ -209,11 +241,15 @@ class ImportResult:
 
 def import_entries(session: Session, entries: Iterable[PayerTerms], *, by: str) -> ImportResult:
     """Add or update entries (matched on key + effective_from); identical ones are left alone."""
+    if by != "system":
+        get_user(session, by)
     result = ImportResult()
     for terms in entries:
         label = f"{terms.key}@{terms.effective_from.isoformat()}"
         row = session.scalar(
-            select(Payer).where(Payer.key == terms.key, Payer.effective_from == terms.effective_from)
+            select(Payer).where(
+                Payer.key == terms.key, Payer.effective_from == terms.effective_from
+            )
         )
         if row is None:
             session.add(_to_row(terms, by))
@@ -223,7 +259,7 @@ def import_entries(session: Session, entries: Iterable[PayerTerms], *, by: str) 
             result.unchanged.append(label)
         else:
             fresh = _to_row(terms, by)
-            for column in Payer.__table__.columns.keys():
+            for column in [c.key for c in Payer.__table__.columns]:
                 if column not in ("id", "created_at", "created_by"):
                     setattr(row, column, getattr(fresh, column))
             result.updated.append(label)
@@ -256,8 +292,9 @@ def terms_on(session: Session, key: str, on: dt.date) -> PayerTerms:
     raise NotFoundError(f"payer {key!r} has no registry entry in force on {on.isoformat()}")
 
 
-def find_by_id(session: Session, payer_id: str, on: dt.date, *, remit: bool = False
-               ) -> PayerTerms | None:
+def find_by_id(
+    session: Session, payer_id: str, on: dt.date, *, remit: bool = False
+) -> PayerTerms | None:
     """The entry whose 837 (or, with ``remit``, 835) payer id is ``payer_id`` on ``on``."""
     for terms in all_entries(session):
         ids = terms.remit_payer_ids if remit else terms.claim_payer_ids

@@ -54,6 +54,8 @@ def add_practice(
 ) -> Practice:
     """Create a practice (a usage error if the key is taken)."""
     check_key(key, "practice")
+    if by != SYSTEM_USER:
+        get_user(session, by)
     if session.scalar(select(Practice).where(Practice.key == key)) is not None:
         raise UsageError(f"practice {key!r} already exists")
     practice = Practice(
@@ -84,6 +86,8 @@ def get_practice(session: Session, key: str, *, create_default: bool = True) -> 
 
 def add_user(session: Session, *, name: str, roles: list[str], by: str) -> User:
     """Create a user with roles from :data:`ROLES`."""
+    if by != SYSTEM_USER:
+        get_user(session, by)
     unknown = sorted(set(roles) - set(ROLES))
     if unknown:
         raise UsageError(f"unknown role(s) {', '.join(unknown)}; roles are: {', '.join(ROLES)}")
@@ -103,8 +107,9 @@ def get_user(session: Session, name: str) -> User:
     user = session.scalar(select(User).where(User.name == name))
     if user is None:
         if name == SYSTEM_USER:
-            user = User(name=SYSTEM_USER, roles=["admin"], created_by=SYSTEM_USER,
-                        updated_by=SYSTEM_USER)
+            user = User(
+                name=SYSTEM_USER, roles=["admin"], created_by=SYSTEM_USER, updated_by=SYSTEM_USER
+            )
             session.add(user)
             session.flush()
             return user

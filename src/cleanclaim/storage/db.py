@@ -89,7 +89,9 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         session.commit()
     except SQLAlchemyError as exc:
         session.rollback()
-        raise StorageError(f"database error: {exc.__class__.__name__}: {exc.args[0] if exc.args else exc}") from exc
+        raise StorageError(
+            f"database error: {exc.__class__.__name__}: {exc.args[0] if exc.args else exc}"
+        ) from exc
     except BaseException:
         session.rollback()
         raise

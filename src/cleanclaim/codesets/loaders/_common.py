@@ -98,7 +98,9 @@ def parse_iso(text: str, *, path: str, line: int) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise CodesetFileError(path, f"bad date {text!r} (expected YYYY-MM-DD)", line=line) from None
+        raise CodesetFileError(
+            path, f"bad date {text!r} (expected YYYY-MM-DD)", line=line
+        ) from None
 
 
 def require_window(

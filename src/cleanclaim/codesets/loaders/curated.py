@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,7 +62,9 @@ class CuratedCode:
 
     def valid_on(self, day: dt.date) -> bool:
         """Whether the code may be used on ``day``."""
-        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+        return self.effective_from <= day and (
+            self.effective_to is None or day <= self.effective_to
+        )
 
 
 class CuratedTable:
@@ -151,8 +154,13 @@ def write(parsed: ParsedRelease, dest: Path) -> None:
     write_payload(
         dest,
         [
-            [r.code, r.effective_from.isoformat(),
-             r.effective_to.isoformat() if r.effective_to else None, r.summary, r.attrs]
+            [
+                r.code,
+                r.effective_from.isoformat(),
+                r.effective_to.isoformat() if r.effective_to else None,
+                r.summary,
+                r.attrs,
+            ]
             for r in rows
         ],
     )
@@ -187,7 +195,7 @@ def bundled() -> list[BundledSource]:
                 kind=kind,
                 key=f"{kind}-curated",
                 sha256=sha256_file(path),
-                build=lambda p=path, k=kind: _bundled_release(p, k),
+                build=functools.partial(_bundled_release, path, kind),
             )
         )
     return sources
