@@ -1,0 +1,48 @@
+"""README examples are run: every ``$ cleanclaim ...`` line in a console block must work."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import Result
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def _commands() -> list[list[str]]:
+    text = README.read_text("utf-8")
+    blocks = re.findall(r"```console\n(.*?)```", text, re.S)
+    commands = []
+    for block in blocks:
+        for line in block.splitlines():
+            if line.startswith("$ cleanclaim "):
+                commands.append(shlex.split(line[len("$ cleanclaim ") :]))
+    return commands
+
+
+def test_readme_has_examples() -> None:
+    assert len(_commands()) >= 6
+
+
+def test_readme_examples_run_in_order(cli: Callable[..., Result], db_url: str) -> None:
+    for args in _commands():
+        result = cli(*args)
+        assert result.code == 0, (args, result.err)
+        assert "Traceback" not in result.out + result.err
+
+
+def test_make_targets_are_documented() -> None:
+    text = README.read_text("utf-8")
+    assert "make demo" in text and "make test" in text
+    makefile = (README.parent / "Makefile").read_text("utf-8")
+    assert re.search(r"^demo:", makefile, re.M) and re.search(r"^test:", makefile, re.M)
+
+
+@pytest.mark.parametrize("doc", ["docs/architecture.md"])
+def test_linked_docs_exist(doc: str) -> None:
+    assert (README.parent / doc).exists()
