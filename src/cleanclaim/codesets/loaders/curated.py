@@ -206,7 +206,8 @@ def _bundled_release(path: Path, kind: str) -> ParsedRelease:
     parsed.name = f"{kind.upper()} (cleanclaim curated list)"
     parsed.source = "cleanclaim curated list"
     parsed.version = f"curated-{parsed.sha256[:8]}"
-    # Curated lists are complete for the codes they hold; but they are not an official
-    # file, so a code missing from them is reported with that caveat by the rules.
-    parsed.completeness = Completeness.FULL
+    # The place-of-service list holds every current CMS code, so it is FULL. The CARC and
+    # RARC lists hold only the most used codes (the official lists are licensed X12/WPC
+    # publications), so an absence there proves nothing: PARTIAL.
+    parsed.completeness = Completeness.FULL if kind == "pos" else Completeness.PARTIAL
     return parsed
