@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     http_timeout_s: float = 60.0
     """Timeout for ``codesets update`` downloads."""
 
+    codeset_base_url: str | None = None
+    """Mirror to fetch official code-set files from instead of their public sites."""
+
     def resolved_database_url(self) -> str:
         """The database URL to use, with the SQLite default filled in."""
         if self.database_url:

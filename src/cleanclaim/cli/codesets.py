@@ -143,17 +143,27 @@ def coverage_(
 @app.command("update")
 def update_(
     through: Annotated[
-        str | None, typer.Option(help="Fetch releases effective up to this date.")
+        str | None, typer.Option(help="Fetch editions in force up to this date (default today).")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="First date to cover (default: a year before --through).")
     ] = None,
     format: Annotated[Format, typer.Option("--format", help="table or json")] = Format.table,
 ) -> None:
-    """Fetch official files that have a stable public URL (ICD-10-CM, HCPCS, POA-exempt)."""
+    """Fetch official files that have a stable public URL (ICD-10-CM, HCPCS, POA-exempt).
+
+    Files behind the AMA licence page (NCCI, MUE, fee schedule) are never imported from the
+    licence page: the report says what to download by hand and how to import it.
+    """
     from cleanclaim.codesets import update as updater
 
     day = parse_date(through, "--through") or dt.date.today()
-    report = updater.update(_store(), day)
+    first = parse_date(since, "--since")
+    report = updater.update(_store(), day, since=first)
     if format is Format.json:
         print_json(report.to_json())
-        return
-    for line in report.lines():
-        console.print(line, markup=False, highlight=False)
+    else:
+        for line in report.lines():
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
+    if not report.ok:
+        raise typer.Exit(1)
