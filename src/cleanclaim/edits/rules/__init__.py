@@ -1,0 +1,1 @@
+"""The edit rules, one per module. The catalogue is :mod:`cleanclaim.edits.registry`."""
