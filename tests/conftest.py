@@ -124,3 +124,11 @@ def db_url(
                 conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
     yield url
     dispose_engines()
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    """Run ``cleanclaim ARGS...`` in-process; returns code, stdout and stderr."""
+    from tests.clirunner import make_runner
+
+    return make_runner(capsys)

@@ -1,32 +1,5 @@
-"""Run the command line in-process and capture what a user would see."""
+"""The ``cli`` fixture lives in tests/conftest.py; ``Result`` is re-exported here."""
 
-from __future__ import annotations
+from tests.clirunner import Result
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
-import pytest
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
-    from cleanclaim.cli.app import main
-
-    def run(*args: str) -> Result:
-        capsys.readouterr()
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return run
+__all__ = ["Result"]
