@@ -127,7 +127,24 @@ def db_url(
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+def default_codesets(bundled_store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:  # type: ignore[no-untyped-def]
+    """The default code-set store of this test: a hard-linked copy of the session's bundled
+    store (releases are written once and the catalogue is replaced, never edited, so the
+    copies cannot affect each other)."""
+    import shutil
+
+    from cleanclaim.settings import reset_settings
+
+    bundled_store.releases()
+    target = tmp_path / "codesets"
+    shutil.copytree(bundled_store.root, target, copy_function=os.link)
+    monkeypatch.setenv("CLEANCLAIM_CODESET_DIR", str(target))
+    reset_settings()
+    return target
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], default_codesets: Path):  # type: ignore[no-untyped-def]
     """Run ``cleanclaim ARGS...`` in-process; returns code, stdout and stderr."""
     from tests.clirunner import make_runner
 

@@ -12,8 +12,11 @@ from rich.console import Console
 
 from cleanclaim.errors import UsageError
 
-console = Console()
-err_console = Console(stderr=True)
+# Output that is not a terminal (a pipe, a file, a test) gets a wide page and no
+# wrapping, so that tables and messages are not cut at 80 columns.
+_WIDTH = None if sys.stdout.isatty() else 160
+console = Console(width=_WIDTH, soft_wrap=_WIDTH is not None)
+err_console = Console(stderr=True, width=_WIDTH, soft_wrap=_WIDTH is not None)
 
 
 class Format(StrEnum):
