@@ -19,6 +19,7 @@ from cleanclaim.errors import CodesetFileError, UsageError
 D = dt.date
 FIXTURE = package_data("hcpcs", "HCPC2016_CONTR_ANWEB.txt")
 FIXTURE_LINES = FIXTURE.read_text("latin-1").splitlines()
+FIXTURE_2026 = package_data("hcpcs", "HCPC2026_JAN_ANWEB_01122026.txt")
 
 
 def _line(code: str) -> str:
@@ -46,10 +47,20 @@ def test_fixture_parses_in_the_official_layout() -> None:
     assert all(len(line) == 320 for line in FIXTURE_LINES if line[10] in "37")
 
 
-def test_bundled_release_is_a_fixture(store: CodesetStore) -> None:
-    (release,) = store.releases("hcpcs")
-    assert release.completeness is Completeness.FIXTURE and release.origin == "bundled"
-    assert release.name == "HCPCS Level II 2016 Q1 (sample rows)"
+def test_2026_fixture_parses_in_the_official_layout() -> None:
+    parsed = hcpcs.parse(FIXTURE_2026, ImportOptions())
+    assert parsed.row_count == 17
+    assert (parsed.effective_from, parsed.effective_to) == (D(2026, 1, 1), D(2026, 3, 31))
+    assert parsed.version == "2026Q1"
+    assert all(len(line) == 320 for line in FIXTURE_2026.read_text("latin-1").splitlines())
+
+
+def test_bundled_releases_are_fixtures(store: CodesetStore) -> None:
+    releases = store.releases("hcpcs")
+    assert [r.name for r in releases] == [
+        "HCPCS Level II 2016 Q1 (sample rows)", "HCPCS Level II 2026 Q1 (sample rows)",
+    ]
+    assert all(r.completeness is Completeness.FIXTURE and r.origin == "bundled" for r in releases)
 
 
 @pytest.mark.parametrize(
@@ -93,6 +104,64 @@ def test_valid_on_honours_add_and_termination_dates(
     store: CodesetStore, code: str, day: D, valid: bool
 ) -> None:
     release = store.releases("hcpcs")[0]
+    assert store.table(release).valid_on(code, day) is valid
+
+
+@pytest.mark.parametrize(
+    ("code", "short", "coverage", "added", "action_effective", "terminated", "action"),
+    [
+        pytest.param("G0438", "Ppps, initial visit", "C", D(2011, 1, 1), D(2026, 1, 1), None, "P",
+                     id="awv-payment-change-2026"),
+        pytest.param("G2211", "Complex e/m visit add on", "C", D(2021, 1, 1), D(2021, 1, 1), None,
+                     "N", id="g2211"),
+        pytest.param("G0428", "Collagen meniscus implant", "M", D(2010, 5, 25), D(2010, 5, 25),
+                     None, "N", id="non-covered"),
+        pytest.param("G0472", "Hep c screen high risk/other", "D", D(2014, 6, 2), D(2016, 1, 1),
+                     None, "N", id="special-coverage"),
+        pytest.param("J9340", "Thiotepa injection", "D", D(1984, 1, 1), D(2025, 7, 1),
+                     D(2025, 6, 30), "N", id="terminated-mid-2025"),
+        pytest.param("J9341", "Inj thiotepa (tepylute) 1 mg", "D", D(2025, 7, 1), D(2025, 7, 1),
+                     None, "N", id="added-mid-2025"),
+        pytest.param("G0431", "Drug screen multiple class", "C", D(2010, 1, 1), D(2016, 1, 1),
+                     D(2015, 12, 31), "N", id="long-terminated-still-listed"),
+        pytest.param("AB", "Aud svs w/o order evry 12mo", "C", D(2023, 1, 1), D(2023, 1, 1), None,
+                     "N", id="modifier-with-continuations"),
+    ],
+)
+def test_lookup_2026(
+    store: CodesetStore, code: str, short: str, coverage: str, added: D,
+    action_effective: D, terminated: D | None, action: str,
+) -> None:
+    answer = hcpcs.hcpcs_code(CodesetView(store, D(2026, 2, 2)), code)
+    assert answer.value is not None and answer.completeness is Completeness.FIXTURE
+    row = answer.value
+    assert (row.short_description, row.coverage, row.added, row.action_effective,
+            row.terminated, row.action) == (
+        short, coverage, added, action_effective, terminated, action)
+
+
+def test_the_date_picks_the_release(store: CodesetStore) -> None:
+    old = hcpcs.hcpcs_code(CodesetView(store, D(2016, 2, 1)), "G0438").value
+    new = hcpcs.hcpcs_code(CodesetView(store, D(2026, 2, 1)), "G0438").value
+    assert old is not None and new is not None
+    assert (old.action_effective, old.action) == (D(2011, 1, 1), "N")
+    assert (new.action_effective, new.action) == (D(2026, 1, 1), "P")
+    assert hcpcs.hcpcs_code(CodesetView(store, D(2016, 2, 1)), "G2211").value is None
+
+
+@pytest.mark.parametrize(
+    ("code", "day", "valid"),
+    [
+        pytest.param("J9340", D(2025, 6, 30), True, id="replaced-code-last-day"),
+        pytest.param("J9340", D(2025, 7, 1), False, id="replaced-code-day-after"),
+        pytest.param("J9341", D(2025, 6, 30), False, id="replacement-before-add"),
+        pytest.param("J9341", D(2025, 7, 1), True, id="replacement-on-add-date"),
+        pytest.param("G2211", D(2026, 3, 31), True, id="open-code"),
+    ],
+)
+def test_valid_on_in_the_2026_file(store: CodesetStore, code: str, day: D, valid: bool) -> None:
+    release = store.releases("hcpcs")[1]
+    assert release.version == "2026Q1"
     assert store.table(release).valid_on(code, day) is valid
 
 

@@ -28,6 +28,7 @@ domain), coverage, the three dates and the action code.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,7 +59,22 @@ _MONTH_WORDS = {"JANUARY": 1, "APRIL": 2, "JULY": 3, "OCTOBER": 4}
 _CODE = re.compile(r"^[A-Z0-9]{5}$")
 _MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
 _SEQ = re.compile(r"^\d{5}$")
-_FIXTURE = "HCPC2016_CONTR_ANWEB.txt"
+#: Shipped samples: file name, bundled key, release name, notes.
+_FIXTURES: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "HCPC2016_CONTR_ANWEB.txt",
+        "hcpcs-fixture",
+        "HCPCS Level II 2016 Q1 (sample rows)",
+        "44 real records of the CMS January 2016 file; absence proves nothing",
+    ),
+    (
+        "HCPC2026_JAN_ANWEB_01122026.txt",
+        "hcpcs-fixture-2026q1",
+        "HCPCS Level II 2026 Q1 (sample rows)",
+        "17 real records of the CMS January 2026 file (HCPC2026_JAN_ANWEB_01122026); "
+        "absence proves nothing",
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -304,15 +320,18 @@ def open_table(data_dir: Path, release: Release) -> HcpcsTable:
 
 
 def bundled() -> list[BundledSource]:
-    """The shipped sample: real rows of the January 2016 annual file."""
-    path = package_data("hcpcs", _FIXTURE)
-    if not path.exists():
-        return []
-    return [BundledSource(KIND, "hcpcs-fixture", sha256_file(path), lambda: _fixture(path))]
+    """The shipped samples: real rows of the January 2016 and January 2026 files."""
+    sources: list[BundledSource] = []
+    for file_name, key, name, notes in _FIXTURES:
+        path = package_data("hcpcs", file_name)
+        if path.exists():
+            build = functools.partial(_fixture, path, name, notes)
+            sources.append(BundledSource(KIND, key, sha256_file(path), build))
+    return sources
 
 
-def _fixture(path: Path) -> ParsedRelease:
+def _fixture(path: Path, name: str, notes: str) -> ParsedRelease:
     parsed = parse(path, ImportOptions(completeness="fixture"))
-    parsed.name = "HCPCS Level II 2016 Q1 (sample rows)"
-    parsed.notes = "44 real records of the CMS January 2016 file; absence proves nothing"
+    parsed.name = name
+    parsed.notes = notes
     return parsed

@@ -52,7 +52,7 @@ GLOBAL_DAYS = frozenset({"000", "010", "090", "MMM", "XXX", "YYY", "ZZZ"})
 _MONTHS = {"JAN": 1, "APR": 2, "JUL": 3, "OCT": 4}
 _LETTERS = {"A": 1, "B": 2, "C": 3, "D": 4}
 _CODE = re.compile(r"^[0-9A-Z]{5}$")
-_FIXTURE = "PPRRVU2026_Jan_nonQPP.csv"
+_FIXTURE = "PPRRVU25_JAN.csv"
 
 #: Field name -> accepted joined header names (upper case, hyphens dropped).
 _COLUMNS: dict[str, tuple[str, ...]] = {
@@ -286,7 +286,7 @@ def open_table(data_dir: Path, release: Release) -> PfsTable:
 
 
 def bundled() -> list[BundledSource]:
-    """The shipped sample rows (descriptor column blank) for January 2026."""
+    """The shipped sample: real rows of the January 2025 file (RVU25A), descriptors blank."""
     path = package_data("pfs-rvu", _FIXTURE)
     if not path.exists():
         return []
@@ -295,9 +295,9 @@ def bundled() -> list[BundledSource]:
 
 def _fixture(path: Path) -> ParsedRelease:
     parsed = parse(path, ImportOptions(completeness="fixture"))
-    parsed.name = "PFS relative values 2026 Q1 (sample rows)"
+    parsed.name = "PFS relative values 2025 Q1 (sample rows)"
     parsed.notes = (
-        "34 rows in the official 2026 layout; indicator and RVU values are illustrative, "
-        "not a verified copy of the CMS file; absence proves nothing"
+        "46 rows copied from the CMS RVU25A file PPRRVU25_JAN.csv (descriptor column "
+        "blanked); absence proves nothing"
     )
     return parsed
