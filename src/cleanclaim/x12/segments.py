@@ -41,3 +41,12 @@ class Segment:
     def components(self, index: int, delimiters: Delimiters) -> list[str]:
         """Element ``index`` split into its components."""
         return self.get(index).split(delimiters.component)
+
+    def repetitions(self, index: int, delimiters: Delimiters) -> list[str]:
+        """Element ``index`` split at the repetition separator (no split when there is none).
+
+        ``delimiters.repetition`` is ``""`` for an interchange whose ISA11 is not a separator
+        (4010 files send ``U`` there).
+        """
+        value = self.get(index)
+        return value.split(delimiters.repetition) if delimiters.repetition else [value]

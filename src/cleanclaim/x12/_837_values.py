@@ -1,0 +1,144 @@
+"""Element-level parsing shared by the 837 parser: numbers, dates, composites, CAS, HI.
+
+Every function raises ``ValueError`` with a short reason; the parser turns it into an
+:class:`~cleanclaim.errors.X12Error` with the segment and loop. Reasons name the element but
+never repeat its value: dates of service are PHI, and a misaligned segment can put a name
+or a member id where a number was expected.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from cleanclaim.claims.model import Adjustment
+from cleanclaim.x12.segments import Delimiters, Segment
+
+_DECIMAL = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)")
+_MAX_DIGITS = 18  # X12 R data type: at most 18 digits
+
+
+def to_decimal(text: str, name: str) -> Decimal:
+    """An X12 ``R``/``N`` value: optional minus, digits, optional point. No exponent, no commas."""
+    value = text.strip()
+    if not _DECIMAL.fullmatch(value) or sum(ch.isdigit() for ch in value) > _MAX_DIGITS:
+        raise ValueError(f"{name} is not an X12 decimal number")
+    return Decimal(value)
+
+
+def opt_decimal(text: str, name: str) -> Decimal | None:
+    return to_decimal(text, name) if text.strip() else None
+
+
+def to_int(text: str, name: str) -> int:
+    value = text.strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > 9:
+        raise ValueError(f"{name} is not a whole number")
+    return int(value)
+
+
+def _show(value: str) -> str:
+    """A value for an error message: truncated, and non-printable characters masked."""
+    text = "".join(ch if ch.isprintable() else "?" for ch in value[:20])
+    return repr(text + ("..." if len(value) > 20 else ""))
+
+
+def _d8(text: str) -> date:
+    if len(text) != 8 or not text.isdigit():
+        raise ValueError("not CCYYMMDD")
+    return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+
+
+def _hhmm(text: str) -> str:
+    if len(text) != 4 or not text.isdigit() or int(text[:2]) > 23 or int(text[2:]) > 59:
+        raise ValueError("not HHMM")
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class DateValue:
+    start: date | None
+    end: date | None = None
+    time: str | None = None
+
+
+def parse_date(fmt: str, text: str, name: str) -> DateValue:
+    """A date in format ``D8``, ``RD8``, ``DT`` or ``TM``."""
+    value = text.strip()
+    try:
+        if fmt == "D8":
+            return DateValue(_d8(value))
+        if fmt == "RD8":
+            first, sep, last = value.partition("-")
+            if not sep:
+                raise ValueError("no '-'")
+            start, end = _d8(first), _d8(last)
+            if end < start:
+                raise ValueError(f"{name} is a date range that ends before it starts")
+            return DateValue(start, end)
+        if fmt == "DT":
+            return DateValue(_d8(value[:8]), time=_hhmm(value[8:12]))
+        if fmt == "TM":
+            return DateValue(None, time=_hhmm(value[:4]))
+    except ValueError as exc:
+        if "ends before" in str(exc):
+            raise
+        raise ValueError(f"{name} is not a valid {fmt} date") from None
+    raise ValueError(f"unsupported date format qualifier {_show(fmt)}")
+
+
+def procedure(composite: str, d: Delimiters) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """``HC:99213:25:59`` -> (qualifier, code, modifiers); empty parts become ``None``/dropped."""
+    parts = [p.strip() for p in composite.split(d.component)] if composite else []
+    qualifier = parts[0] if parts and parts[0] else None
+    code = parts[1] if len(parts) > 1 and parts[1] else None
+    modifiers = tuple(m for m in parts[2:6] if m)
+    return qualifier, code, modifiers
+
+
+def cas_adjustments(seg: Segment) -> list[Adjustment]:
+    """The (reason, amount, quantity) triples of a CAS segment."""
+    group = seg.get(1).strip()
+    if not group:
+        raise ValueError("CAS01 adjustment group code is missing")
+    out: list[Adjustment] = []
+    for i in range(2, 20, 3):
+        reason = seg.get(i).strip()
+        if not reason:
+            continue
+        amount = to_decimal(seg.get(i + 1), f"CAS{i + 1:02d}")
+        quantity = opt_decimal(seg.get(i + 2), f"CAS{i + 2:02d}")
+        out.append(Adjustment(group, reason, amount, quantity))
+    if not out:
+        raise ValueError("CAS has no adjustment reason code")
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class HiCode:
+    qualifier: str
+    code: str
+    date: DateValue | None
+    amount: Decimal | None
+    poa: str | None
+
+
+def hi_codes(seg: Segment, d: Delimiters) -> list[HiCode]:
+    """Every composite of an HI segment (HI01..HI12), in order."""
+    out: list[HiCode] = []
+    for i in range(1, len(seg.elements)):
+        raw = seg.get(i)
+        if not raw.strip():
+            continue
+        parts = [p.strip() for p in raw.split(d.component)]
+        parts += [""] * (9 - len(parts))
+        qualifier, code = parts[0], parts[1]
+        name = f"HI{i:02d}"
+        if not qualifier or not code:
+            raise ValueError(f"{name} has no code list qualifier or code")
+        when = parse_date(parts[2], parts[3], f"{name}-4") if parts[2] and parts[3] else None
+        amount = opt_decimal(parts[4], f"{name}-5")
+        out.append(HiCode(qualifier, code, when, amount, parts[8] or None))
+    return out

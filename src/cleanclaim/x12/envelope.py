@@ -1,0 +1,386 @@
+"""Group the segment stream into interchanges, functional groups and transaction sets.
+
+:class:`EnvelopeReader` reads a file through :class:`~cleanclaim.x12.reader.X12Reader` and
+yields, in file order:
+
+* one :class:`TransactionSet` per ST/SE (memory is bounded by one set), and
+* one :class:`InterchangeSummary` when an interchange ends (at its IEA, at the next ISA, or
+  at end of file), which says whether the envelope around those sets can be trusted.
+
+Three levels of damage, mirroring 999 semantics:
+
+* **set** (:attr:`TransactionSet.error`): SE01 count wrong, SE02 != ST02, SE missing,
+  ST03 != GS08, duplicate ST02, a malformed segment id. Only that set is bad.
+* **group** (:attr:`GroupSummary.error`): GE01 count wrong, GE02 != GS06, GE missing,
+  duplicate GS06, segments between SE and the next ST. Every set of the group is bad.
+* **interchange** (:attr:`InterchangeSummary.error`): a damaged ISA, IEA01 count wrong,
+  IEA02 != ISA13, IEA missing (truncation), segments outside any group. Every set is bad.
+
+Sets are yielded before their interchange is known to be sound, so an ingest layer stages
+each set and commits it only when :meth:`InterchangeSummary.accepts` says so; a set whose
+``accepts`` is false is quarantined with :meth:`InterchangeSummary.reason_for`.
+A fatal :class:`~cleanclaim.errors.X12Error` from the reader (non-X12 file, overlong
+segment, ...) ends the stream: the interchange being read then has no summary.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from cleanclaim.x12._envelope_model import (
+    GroupSummary,
+    InterchangeSummary,
+    TransactionKind,
+    TransactionSet,
+    detect_kind,
+)
+from cleanclaim.x12.reader import DEFAULT_MAX_SEGMENT_BYTES, InterchangeInfo, X12Reader
+from cleanclaim.x12.segments import Segment
+
+__all__ = [
+    "DEFAULT_MAX_SET_SEGMENTS",
+    "EnvelopeReader",
+    "GroupSummary",
+    "InterchangeSummary",
+    "TransactionKind",
+    "TransactionSet",
+    "detect_kind",
+    "iter_envelope",
+    "iter_transaction_sets",
+]
+
+DEFAULT_MAX_SET_SEGMENTS = 1_000_000
+"""Segments kept for one transaction set; a longer set is marked bad (memory bound)."""
+
+_SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}")
+
+
+@dataclass
+class _Problem:
+    reason: str | None = None
+    segment: int | None = None
+    segment_id: str | None = None
+
+    def set(self, reason: str, segment: int | None, segment_id: str | None) -> None:
+        if self.reason is None:  # keep the first problem
+            self.reason, self.segment, self.segment_id = reason, segment, segment_id
+
+
+@dataclass
+class _OpenSet:
+    st: Segment
+    segments: list[Segment]
+    count: int = 1
+    problem: _Problem = field(default_factory=_Problem)
+
+
+@dataclass
+class _OpenGroup:
+    gs: Segment
+    index: int
+    sets: list[str] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+    problem: _Problem = field(default_factory=_Problem)
+
+
+@dataclass
+class _OpenInterchange:
+    isa: Segment
+    info: InterchangeInfo
+    groups: list[GroupSummary] = field(default_factory=list)
+    set_count: int = 0
+    problem: _Problem = field(default_factory=_Problem)
+
+
+class EnvelopeReader:
+    """Iterate over the sets and interchange summaries of an X12 file."""
+
+    def __init__(
+        self,
+        source: Path | BinaryIO,
+        *,
+        path_name: str | None = None,
+        max_segment_bytes: int = DEFAULT_MAX_SEGMENT_BYTES,
+        max_set_segments: int = DEFAULT_MAX_SET_SEGMENTS,
+    ) -> None:
+        self.reader = X12Reader(source, max_segment_bytes=max_segment_bytes, path_name=path_name)
+        self.path_name = self.reader.path_name
+        self.max_set_segments = max_set_segments
+        self.interchanges: list[InterchangeSummary] = []
+        """Summaries of the interchanges finished so far."""
+        self._ic: _OpenInterchange | None = None
+        self._group: _OpenGroup | None = None
+        self._set: _OpenSet | None = None
+
+    def __iter__(self) -> Iterator[TransactionSet | InterchangeSummary]:
+        for seg in self.reader:
+            yield from self._feed(seg)
+        yield from self._close_all("at end of file", None, None)
+
+    def transaction_sets(self) -> Iterator[TransactionSet]:
+        """Only the sets (interchange summaries are still collected in ``interchanges``)."""
+        for item in self:
+            if isinstance(item, TransactionSet):
+                yield item
+
+    # -- the state machine -----------------------------------------------------------------
+
+    def _feed(self, seg: Segment) -> Iterator[TransactionSet | InterchangeSummary]:
+        sid, pos = seg.id, seg.position
+        if sid == "ISA":
+            yield from self._close_all("before the next ISA", pos, sid)
+            info = self.reader.interchange
+            assert info is not None
+            self._ic = _OpenInterchange(isa=seg, info=info)
+            if info.problem:
+                self._ic.problem.set(info.problem, pos, sid)
+            return
+        ic = self._ic
+        assert ic is not None  # the reader never yields a segment outside an interchange
+        if self._set is not None and sid not in ("ST", "SE", "GE", "IEA"):
+            self._add(self._set, seg)
+            return
+        if sid == "ST":
+            if self._set is not None:
+                yield self._close_set("missing SE before the next ST", pos, sid)
+            if self._group is None:
+                ic.problem.set("ST outside a functional group (no GS)", pos, sid)
+            self._set = _OpenSet(st=seg, segments=[seg])
+        elif sid == "SE":
+            if self._set is None:
+                self._outside(seg)
+                return
+            self._add(self._set, seg)
+            yield self._finish_set(seg)
+        elif sid == "GS":
+            yield from self._close_group("before the next GS", pos, sid)
+            self._group = _OpenGroup(gs=seg, index=len(ic.groups) + 1)
+            if any(g.control_number == seg.get(6) for g in ic.groups):
+                self._group.problem.set(
+                    f"duplicate GS06 {seg.get(6)!r} in the interchange", pos, sid
+                )
+        elif sid == "GE":
+            if self._set is not None:
+                yield self._close_set("missing SE before GE", pos, sid)
+            if self._group is None:
+                ic.problem.set("GE without GS", pos, sid)
+                return
+            group = self._group
+            if seg.get(1) != str(len(group.sets)):
+                group.problem.set(
+                    f"GE01 transaction set count is {seg.get(1)!r} "
+                    f"but the group has {len(group.sets)}",
+                    pos,
+                    sid,
+                )
+            if seg.get(2) != group.gs.get(6):
+                group.problem.set(
+                    f"GE02 control number {seg.get(2)!r} does not match GS06 {group.gs.get(6)!r}",
+                    pos,
+                    sid,
+                )
+            self._end_group()
+        elif sid == "IEA":
+            yield from self._close_group("before IEA", pos, sid)
+            count, control = seg.get(1), seg.get(2)
+            if count != str(len(ic.groups)):
+                ic.problem.set(
+                    f"IEA01 group count is {count!r} but the interchange has {len(ic.groups)}",
+                    pos,
+                    sid,
+                )
+            if control != ic.isa.get(13):
+                ic.problem.set(
+                    f"IEA02 control number {control!r} does not match ISA13 {ic.isa.get(13)!r}",
+                    pos,
+                    sid,
+                )
+            yield self._end_interchange(pos)
+        elif sid == "TA1" and self._group is None:
+            return  # an interchange acknowledgment sits between ISA and GS
+        else:
+            self._outside(seg)
+
+    def _outside(self, seg: Segment) -> None:
+        assert self._ic is not None
+        if self._group is not None:
+            self._group.problem.set(
+                f"segment {seg.id!r} outside a transaction set", seg.position, seg.id
+            )
+        else:
+            self._ic.problem.set(
+                f"segment {seg.id!r} outside a functional group", seg.position, seg.id
+            )
+
+    def _add(self, open_set: _OpenSet, seg: Segment) -> None:
+        open_set.count += 1
+        if seg is not open_set.st and not _SEGMENT_ID.fullmatch(seg.id):
+            open_set.problem.set(
+                f"malformed segment id {seg.id[:4]!r}", seg.position, seg.id[:4] or None
+            )
+        if len(open_set.segments) < self.max_set_segments:
+            open_set.segments.append(seg)
+        elif len(open_set.segments) == self.max_set_segments:
+            open_set.problem.set(
+                f"transaction set has more than {self.max_set_segments} segments",
+                seg.position,
+                seg.id,
+            )
+
+    def _finish_set(self, se: Segment) -> TransactionSet:
+        open_set = self._set
+        assert open_set is not None
+        count, control, st02 = se.get(1), se.get(2), open_set.st.get(2)
+        if count != str(open_set.count):
+            open_set.problem.set(
+                f"SE01 segment count is {count!r} but the transaction set has "
+                f"{open_set.count} segments",
+                se.position,
+                se.id,
+            )
+        if control != st02:
+            open_set.problem.set(
+                f"SE02 control number {control!r} does not match ST02 {st02!r}",
+                se.position,
+                se.id,
+            )
+        return self._emit_set()
+
+    def _close_set(self, reason: str, pos: int | None, sid: str | None) -> TransactionSet:
+        assert self._set is not None
+        self._set.problem.set(reason, pos, sid)
+        return self._emit_set()
+
+    def _emit_set(self) -> TransactionSet:
+        open_set, ic = self._set, self._ic
+        assert open_set is not None and ic is not None
+        self._set = None
+        st, group = open_set.st, self._group
+        gs = group.gs if group else None
+        version = gs.get(8) if gs else ""
+        implementation = st.get(3) or version
+        if st.get(3) and version and st.get(3) != version:
+            open_set.problem.set(
+                f"ST03 {st.get(3)!r} does not match GS08 {version!r}", st.position, "ST"
+            )
+        if group is not None:
+            if st.get(2) in group.seen:
+                open_set.problem.set(
+                    f"duplicate ST02 {st.get(2)!r} in the functional group", st.position, "ST"
+                )
+            group.sets.append(st.get(2))
+            group.seen.add(st.get(2))
+        ic.set_count += 1
+        isa, problem = ic.isa, open_set.problem
+        return TransactionSet(
+            control_number=st.get(2),
+            id=st.get(1),
+            implementation=implementation,
+            kind=detect_kind(st.get(1), implementation, open_set.segments),
+            segments=open_set.segments,
+            position=st.position,
+            delimiters=ic.info.delimiters,
+            interchange_index=ic.info.index,
+            interchange_control=isa.get(13),
+            group_control=gs.get(6) if gs else "",
+            interchange_sender=isa.get(6).strip(),
+            interchange_receiver=isa.get(8).strip(),
+            group_sender=gs.get(2) if gs else "",
+            group_receiver=gs.get(3) if gs else "",
+            usage_indicator=isa.get(15),
+            group_index=group.index if group else 0,
+            error=problem.reason,
+            error_segment=problem.segment,
+            error_segment_id=problem.segment_id,
+        )
+
+    def _close_group(
+        self, where: str, pos: int | None, sid: str | None
+    ) -> Iterator[TransactionSet]:
+        if self._set is not None:
+            yield self._close_set(f"missing SE {where}", pos, sid)
+        if self._group is not None:
+            self._group.problem.set(f"missing GE {where}", pos, sid)
+            self._end_group()
+
+    def _end_group(self) -> None:
+        group, ic = self._group, self._ic
+        assert group is not None and ic is not None
+        self._group = None
+        gs = group.gs
+        ic.groups.append(
+            GroupSummary(
+                index=group.index,
+                control_number=gs.get(6),
+                functional_id=gs.get(1),
+                version=gs.get(8),
+                position=gs.position,
+                set_controls=tuple(group.sets),
+                error=group.problem.reason,
+                error_segment=group.problem.segment,
+                error_segment_id=group.problem.segment_id,
+            )
+        )
+
+    def _close_all(
+        self, where: str, pos: int | None, sid: str | None
+    ) -> Iterator[TransactionSet | InterchangeSummary]:
+        if self._ic is None:
+            return
+        yield from self._close_group(where, pos, sid)
+        suffix = " (file truncated?)" if pos is None else ""
+        self._ic.problem.set(f"missing IEA {where}{suffix}", pos, sid)
+        yield self._end_interchange(None)
+
+    def _end_interchange(self, end_position: int | None) -> InterchangeSummary:
+        ic = self._ic
+        assert ic is not None
+        self._ic = None
+        summary = InterchangeSummary(
+            index=ic.info.index,
+            control_number=ic.isa.get(13),
+            sender=ic.isa.get(6).strip(),
+            receiver=ic.isa.get(8).strip(),
+            position=ic.isa.position,
+            end_position=end_position,
+            info=ic.info,
+            groups=tuple(ic.groups),
+            set_count=ic.set_count,
+            error=ic.problem.reason,
+            error_segment=ic.problem.segment,
+            error_segment_id=ic.problem.segment_id,
+        )
+        self.interchanges.append(summary)
+        return summary
+
+
+def iter_envelope(
+    source: Path | BinaryIO,
+    *,
+    path_name: str | None = None,
+    max_segment_bytes: int = DEFAULT_MAX_SEGMENT_BYTES,
+    max_set_segments: int = DEFAULT_MAX_SET_SEGMENTS,
+) -> Iterator[TransactionSet | InterchangeSummary]:
+    """Sets and interchange summaries in file order (see :class:`EnvelopeReader`)."""
+    yield from EnvelopeReader(
+        source,
+        path_name=path_name,
+        max_segment_bytes=max_segment_bytes,
+        max_set_segments=max_set_segments,
+    )
+
+
+def iter_transaction_sets(
+    source: Path | BinaryIO,
+    *,
+    path_name: str | None = None,
+    max_segment_bytes: int = DEFAULT_MAX_SEGMENT_BYTES,
+) -> Iterator[TransactionSet]:
+    """Only the sets, for callers that check envelopes elsewhere (tests, tools)."""
+    yield from EnvelopeReader(
+        source, path_name=path_name, max_segment_bytes=max_segment_bytes
+    ).transaction_sets()

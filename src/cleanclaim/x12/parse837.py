@@ -1,0 +1,404 @@
+"""Parse an 837P or 837I transaction set into :class:`~cleanclaim.claims.model.Claim` values.
+
+The hierarchy is followed through the HL segments: billing provider (HL level 20, loops
+2000A/2010AA) -> subscriber (22, 2000B/2010BA/2010BB) -> optional patient (23, 2000C/2010CA).
+Each 2300 claim inherits its billing provider, subscriber, payer and patient from its HL
+ancestors. The parser tracks the loop it is in so that errors can name it.
+
+Lenient where it can be: unknown or unneeded segments are skipped. Missing required data
+(no CLM01, a charge that is not a number, a claim without a billing provider or without
+lines...) raises :class:`~cleanclaim.errors.X12Error` naming the segment and the loop.
+Error texts never repeat PHI (names, member ids, birth dates).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from cleanclaim.claims.model import (
+    Claim,
+    ClaimDate,
+    ClaimType,
+    Person,
+    Submission,
+)
+from cleanclaim.errors import X12Error
+from cleanclaim.x12._837_build import (
+    HL,
+    LOOPS_2310,
+    LOOPS_2330,
+    LOOPS_2420,
+    AdjudicationBuilder,
+    ClaimBuilder,
+    Entity,
+    LineBuilder,
+    OtherPayerBuilder,
+)
+from cleanclaim.x12._837_freeze import build_submission, freeze_claim, freeze_line
+from cleanclaim.x12._837_hash import claim_content_hash
+from cleanclaim.x12._837_segments import add_hi, claim_type_of, read_sv1, read_sv2, read_svd
+from cleanclaim.x12._837_values import (
+    cas_adjustments,
+    opt_decimal,
+    parse_date,
+    to_decimal,
+    to_int,
+)
+from cleanclaim.x12.envelope import TransactionSet
+from cleanclaim.x12.segments import Delimiters, Segment
+
+__all__ = ["claim_content_hash", "parse_837"]
+
+_HL_LOOPS = {"20": "2000A", "22": "2000B", "23": "2000C"}
+_HL_PARENT = {"22": "20", "23": "22"}
+
+
+def parse_837(
+    ts: TransactionSet,
+    delimiters: Delimiters | None = None,
+    path_name: str | Path = "<x12>",
+) -> list[Claim]:
+    """Every claim of one 837P/837I transaction set, in file order.
+
+    ``delimiters`` defaults to the set's own. Raises :class:`X12Error` for a set that is not
+    an 837P/837I or that lacks required data.
+    """
+    return _Parser(ts, delimiters or ts.delimiters, str(path_name)).run()
+
+
+def _opt(seg: Segment, i: int) -> str | None:
+    return seg.get(i).strip() or None
+
+
+class _Parser:
+    def __init__(self, ts: TransactionSet, d: Delimiters, path: str) -> None:
+        self.ts, self.d, self.path = ts, d, path
+        self.type: ClaimType = claim_type_of(ts, path)
+        self.loop = "HEADER"
+        self.bht: Segment | None = None
+        self.sender: Entity | None = None
+        self.receiver: Entity | None = None
+        self.submission: Submission | None = None
+        self.hls: dict[str, HL] = {}
+        self.hl: HL | None = None
+        self.entity: Entity | None = None  # the NM1 that PRV/REF/DMG apply to
+        self.claim: ClaimBuilder | None = None
+        self.other: OtherPayerBuilder | None = None  # open 2320
+        self.line: LineBuilder | None = None  # open 2400
+        self.adj: AdjudicationBuilder | None = None  # open 2430
+        self.in_2410 = False
+        self.claims: list[Claim] = []
+        self.handlers: dict[str, Callable[[Segment], None]] = {
+            "BHT": self._bht, "HL": self._hl, "NM1": self._nm1, "PRV": self._prv,
+            "REF": self._ref, "DMG": self._dmg, "SBR": self._sbr, "PAT": self._pat,
+            "CLM": self._clm, "DTP": self._dtp, "CL1": self._cl1, "HI": self._hi,
+            "AMT": self._amt, "CAS": self._cas, "LX": self._lx, "SV1": self._sv1,
+            "SV2": self._sv2, "LIN": self._lin, "CTP": self._ctp, "SVD": self._svd,
+        }  # fmt: skip
+
+    def fail(self, seg: Segment, reason: str, loop: str | None = None) -> X12Error:
+        return X12Error(
+            self.path, reason, segment=seg.position, segment_id=seg.id, loop=loop or self.loop
+        )
+
+    def run(self) -> list[Claim]:
+        for seg in self.ts.segments:
+            handler = self.handlers.get(seg.id)
+            if handler is None:
+                continue
+            try:
+                handler(seg)
+            except ValueError as exc:
+                raise self.fail(seg, str(exc)) from None
+        self._end_claim()
+        return self.claims
+
+    # -- header and hierarchy ----------------------------------------------------------------
+
+    def _bht(self, seg: Segment) -> None:
+        self.bht = seg
+        self.loop = "HEADER"
+
+    def _hl(self, seg: Segment) -> None:
+        self._end_claim()
+        ident, parent, level = seg.get(1).strip(), seg.get(2).strip(), seg.get(3).strip()
+        self.loop = _HL_LOOPS.get(level, "2000")
+        if not ident:
+            raise self.fail(seg, "HL01 hierarchical id is missing")
+        if ident in self.hls:
+            raise self.fail(seg, f"duplicate HL01 {ident!r}")
+        if level not in _HL_LOOPS:
+            raise self.fail(seg, f"HL03 level code {level!r} is not 20, 22 or 23")
+        if level in _HL_PARENT:
+            want = _HL_PARENT[level]
+            found = self.hls.get(parent)
+            if found is None:
+                raise self.fail(seg, f"HL02 parent {parent!r} is not an earlier HL")
+            if found.level != want:
+                raise self.fail(
+                    seg, f"an HL of level {level} must be under level {want}, not {found.level}"
+                )
+        self.hl = self.hls[ident] = HL(ident, parent, level, seg.position)
+        self.entity = None
+
+    def _nm1(self, seg: Segment) -> None:
+        ent = Entity.from_nm1(seg)
+        code, self.entity = ent.code, ent
+        if self.claim is None:
+            hl = self.hl
+            if hl is None:
+                self.loop = {"41": "1000A", "40": "1000B"}.get(code, "1000")
+                if code == "41":
+                    self.sender = ent
+                elif code == "40":
+                    self.receiver = ent
+            elif hl.level == "20":
+                self.loop = {"85": "2010AA", "87": "2010AB"}.get(code, "2010AC")
+                if code == "85":
+                    hl.billing = ent
+                elif code == "87":
+                    hl.pay_to = ent
+            elif hl.level == "22":
+                self.loop = {"IL": "2010BA", "PR": "2010BB"}.get(code, "2010B")
+                if code == "IL":
+                    hl.subscriber = ent
+                elif code == "PR":
+                    hl.payer = ent
+            else:
+                self.loop = "2010CA"
+                if code == "QC":
+                    hl.patient = ent
+        elif self.line is not None:
+            self.adj, self.in_2410 = None, False
+            self.loop = "2420" + LOOPS_2420[self.type].get(code, "")
+            self.line.providers.append(ent)
+        elif self.other is not None:
+            self.loop = "2330" + LOOPS_2330[self.type].get(code, "")
+            if code == "IL":
+                self.other.subscriber = ent
+            elif code == "PR":
+                self.other.payer = ent
+        else:
+            self.loop = "2310" + LOOPS_2310[self.type].get(code, "")
+            self.claim.providers.setdefault(code, ent)
+
+    def _prv(self, seg: Segment) -> None:
+        if self.entity is not None:
+            self.entity.taxonomy = _opt(seg, 3)
+        elif self.claim is None and self.hl is not None and self.hl.level == "20":
+            self.hl.taxonomy = _opt(seg, 3)
+
+    def _ref(self, seg: Segment) -> None:
+        qualifier, value = seg.get(1).strip(), seg.get(2).strip()
+        if self.entity is not None:
+            if qualifier in ("EI", "SY"):
+                self.entity.tin = value
+            else:
+                self.entity.refs.append((qualifier, value))
+        elif self.line is not None:
+            if not self.in_2410 and self.adj is None:
+                self.line.refs.setdefault(qualifier, value)
+        elif self.claim is not None and self.other is None:
+            self.claim.refs.setdefault(qualifier, value)
+
+    def _dmg(self, seg: Segment) -> None:
+        if self.entity is None:
+            return
+        if seg.get(2).strip():
+            when = parse_date(seg.get(1).strip() or "D8", seg.get(2), "DMG02")
+            self.entity.birth_date = when.start
+        self.entity.sex = _opt(seg, 3)
+
+    def _sbr(self, seg: Segment) -> None:
+        self.entity = None
+        if not seg.get(1).strip():
+            raise ValueError("SBR01 payer responsibility sequence is missing")
+        if self.claim is None:
+            if self.hl is None or self.hl.level != "22":
+                raise self.fail(seg, "SBR outside a subscriber HL (level 22)")
+            self.loop = "2000B"
+            self.hl.sbr = seg
+            return
+        if self.line is not None:
+            raise self.fail(seg, "other-payer SBR (loop 2320) after the service lines")
+        self.loop = "2320"
+        self.other = OtherPayerBuilder(seg)
+        self.claim.other_payers.append(self.other)
+
+    def _pat(self, seg: Segment) -> None:
+        if self.claim is None and self.hl is not None and self.hl.level == "23":
+            self.hl.relationship = _opt(seg, 1)
+
+    # -- claim (2300) ---------------------------------------------------------------------
+
+    def _clm(self, seg: Segment) -> None:
+        self._end_claim()
+        self.loop = "2300"
+        self.entity = None
+        hl = self.hl
+        if hl is None or hl.level not in ("22", "23"):
+            raise self.fail(seg, "CLM outside a subscriber or patient HL")
+        claim_id = seg.get(1).strip()
+        if not claim_id:
+            raise self.fail(seg, "CLM01 patient control number is missing")
+        if not seg.get(2).strip():
+            raise self.fail(seg, "CLM02 total claim charge is missing")
+        total = to_decimal(seg.get(2), "CLM02")
+        c05 = [c.strip() for c in seg.components(5, self.d)] + ["", "", ""]
+        if not c05[0]:
+            what = "place of service" if self.type == "professional" else "facility type code"
+            raise self.fail(seg, f"CLM05-1 {what} is missing")
+        if not c05[2]:
+            raise self.fail(seg, "CLM05-3 claim frequency code is missing")
+        sub_hl = hl if hl.level == "22" else self.hls[hl.parent]
+        bill_hl = self.hls[sub_hl.parent]
+        if bill_hl.billing is None:
+            raise self.fail(seg, "no billing provider (NM1*85 in loop 2010AA) for this claim")
+        if sub_hl.sbr is None:
+            raise self.fail(seg, "no SBR in loop 2000B for this claim")
+        if sub_hl.subscriber is None:
+            raise self.fail(seg, "no subscriber (NM1*IL in loop 2010BA) for this claim")
+        if sub_hl.payer is None:
+            raise self.fail(seg, "no payer (NM1*PR in loop 2010BB) for this claim")
+        subscriber = sub_hl.subscriber.person(_opt(sub_hl.sbr, 2))
+        patient: Person = subscriber
+        if hl.level == "23":
+            if hl.patient is None:
+                raise self.fail(seg, "no patient (NM1*QC in loop 2010CA) for this claim")
+            patient = hl.patient.person(hl.relationship)
+        self.claim = ClaimBuilder(
+            clm=seg,
+            hl=hl,
+            claim_id=claim_id,
+            total=total,
+            clm05_1=c05[0],
+            frequency=c05[2],
+            billing=bill_hl.billing.provider("billing", bill_hl.taxonomy),
+            pay_to=bill_hl.pay_to.provider("pay_to") if bill_hl.pay_to else None,
+            payer=sub_hl.to_payer(),
+            subscriber=subscriber,
+            patient=patient,
+        )
+
+    def _dtp(self, seg: Segment) -> None:
+        qualifier, fmt, value = seg.get(1).strip(), seg.get(2).strip(), seg.get(3)
+        if self.adj is not None:
+            if qualifier == "573":
+                self.adj.adjudication_date = parse_date(fmt, value, "DTP03").start
+        elif self.line is not None:
+            if qualifier == "472":
+                when = parse_date(fmt, value, "DTP03")
+                self.line.service_from, self.line.service_to = when.start, when.end or when.start
+        elif self.other is not None:
+            if qualifier == "573":
+                self.other.adjudication_date = parse_date(fmt, value, "DTP03").start
+        elif self.claim is not None:
+            when = parse_date(fmt, value, "DTP03")
+            claim = self.claim
+            claim.dates.append(ClaimDate(qualifier, when.start, when.end, when.time))
+            if qualifier == "434":
+                claim.statement_from, claim.statement_to = when.start, when.end or when.start
+            elif qualifier == "435":
+                claim.admission_date, claim.admission_hour = when.start, when.time
+            elif qualifier == "096":
+                claim.discharge_hour = when.time
+
+    def _cl1(self, seg: Segment) -> None:
+        if self.claim is not None:
+            self.claim.cl1 = seg
+
+    def _hi(self, seg: Segment) -> None:
+        claim = self.claim
+        if claim is not None and self.line is None:
+            add_hi(claim, seg, self.d)
+
+    def _amt(self, seg: Segment) -> None:
+        if self.other is not None and self.line is None:
+            if seg.get(1).strip() == "D":
+                self.other.paid = to_decimal(seg.get(2), "AMT02")
+            elif seg.get(1).strip() == "EAF":
+                self.other.remaining = to_decimal(seg.get(2), "AMT02")
+
+    def _cas(self, seg: Segment) -> None:
+        if self.adj is not None:
+            self.adj.adjustments.extend(cas_adjustments(seg))
+        elif self.other is not None and self.line is None:
+            self.other.adjustments.extend(cas_adjustments(seg))
+
+    # -- service lines (2400-2430) -----------------------------------------------------------
+
+    def _lx(self, seg: Segment) -> None:
+        if self.claim is None:
+            raise self.fail(seg, "LX outside a claim (no CLM before it)")
+        self._end_line()
+        self.other = self.entity = self.adj = None
+        self.in_2410 = False
+        self.loop = "2400"
+        self.line = LineBuilder(seg, to_int(seg.get(1), "LX01"))
+
+    def _service(self, seg: Segment, wanted: ClaimType) -> LineBuilder:
+        if self.line is None:
+            raise self.fail(seg, f"{seg.id} outside a service line (no LX before it)")
+        if self.type != wanted:
+            kind = "837P" if self.type == "professional" else "837I"
+            raise self.fail(seg, f"{seg.id} ({wanted} service line) in an {kind}")
+        if self.line.service is not None:
+            raise self.fail(seg, f"second service segment in one line ({seg.id})")
+        self.line.service = seg
+        return self.line
+
+    def _sv1(self, seg: Segment) -> None:
+        read_sv1(self._service(seg, "professional"), seg, self.d)
+
+    def _sv2(self, seg: Segment) -> None:
+        read_sv2(self._service(seg, "institutional"), seg, self.d)
+
+    def _lin(self, seg: Segment) -> None:
+        if self.line is not None:
+            self.loop, self.in_2410, self.entity = "2410", True, None
+            if seg.get(2).strip() == "N4":
+                self.line.ndc = _opt(seg, 3)
+
+    def _ctp(self, seg: Segment) -> None:
+        if self.line is not None and self.in_2410:
+            self.line.ndc_quantity = opt_decimal(seg.get(4), "CTP04")
+            self.line.ndc_unit = seg.components(5, self.d)[0].strip() or None
+
+    def _svd(self, seg: Segment) -> None:
+        if self.line is None:
+            raise self.fail(seg, "SVD outside a service line (no LX before it)")
+        self.loop, self.in_2410, self.entity = "2430", False, None
+        self.adj = read_svd(seg, self.d)
+        self.line.adjudications.append(self.adj)
+
+    # -- freezing ---------------------------------------------------------------------------
+
+    def _end_line(self) -> None:
+        line, claim = self.line, self.claim
+        self.line = self.adj = None
+        if line is None or claim is None:
+            return
+        if line.service is None:
+            wanted = "SV1" if self.type == "professional" else "SV2"
+            raise self.fail(line.lx, f"service line has no {wanted}", "2400")
+        claim.lines.append(freeze_line(line))
+
+    def _submission(self) -> Submission:
+        if self.submission is None:
+            try:
+                self.submission = build_submission(self.bht, self.sender, self.receiver, self.ts)
+            except ValueError as exc:
+                assert self.bht is not None
+                raise self.fail(self.bht, str(exc), "HEADER") from None
+        return self.submission
+
+    def _end_claim(self) -> None:
+        cb = self.claim
+        if cb is None:
+            return
+        self._end_line()
+        self.claim = self.other = self.entity = None
+        if not cb.lines:
+            raise self.fail(cb.clm, "claim has no service lines (loop 2400)", "2300")
+        self.claims.append(freeze_claim(cb, self.type, self._submission(), self.d))

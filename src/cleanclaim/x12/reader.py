@@ -1,0 +1,407 @@
+"""The streaming X12 segment reader.
+
+:func:`iter_segments` turns a file (or binary stream) into :class:`Segment` values, reading
+in chunks so that a 1 GB file is never held whole. The delimiters are taken from each ISA
+by position (element separator at offset 3, repetition separator ISA11 at offset 82,
+component separator ISA16 at offset 104, segment terminator at offset 105) and re-detected
+at every ISA, so several interchanges with different delimiters can share one file.
+
+The bytes are decoded as latin-1: one byte is one character, no byte can raise, and
+offsets stay exact. Validating the character set is left to the layers above.
+
+Tolerated: a newline as the segment terminator; CR/LF after each terminator; blank
+segments; leading whitespace and a UTF-8 byte-order mark before an ISA (recorded on
+:class:`InterchangeInfo`); an ISA whose fixed-width fields are padded wrongly (delimiters are
+then found by counting elements, and :attr:`InterchangeInfo.problem` says so, which makes
+the envelope layer mark the whole interchange bad).
+
+Fatal (:class:`~cleanclaim.errors.X12Error`): an empty or non-X12 file, a segment longer
+than ``max_segment_bytes``, a line break inside a segment (a hard-wrapped file), unusable
+delimiters, and anything other than an ISA after an IEA.
+
+Use :class:`X12Reader` when you need to know the delimiters of the interchange a segment
+belongs to: :attr:`X12Reader.interchange` is updated *before* each ISA segment is yielded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from cleanclaim.errors import UsageError, X12Error
+from cleanclaim.x12.segments import Delimiters, Segment
+
+__all__ = [
+    "DEFAULT_CHUNK_SIZE",
+    "DEFAULT_MAX_SEGMENT_BYTES",
+    "ISA_LENGTH",
+    "InterchangeInfo",
+    "X12Reader",
+    "iter_segments",
+]
+
+DEFAULT_MAX_SEGMENT_BYTES = 64 * 1024
+"""Longest segment accepted (terminator excluded). Real segments are far shorter."""
+DEFAULT_CHUNK_SIZE = 256 * 1024
+ISA_LENGTH = 106
+"""Length of an ISA segment, terminator included."""
+
+# Offsets of the 16 element separators in a well-formed ISA (fixed-width fields).
+_ISA_WIDTHS = (2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1)
+_ISA_SEP_OFFSETS: tuple[int, ...] = tuple(
+    3 + sum(_ISA_WIDTHS[:i]) + i for i in range(len(_ISA_WIDTHS))
+)
+_LENIENT_ISA_WINDOW = 512
+_BOM = "\xef\xbb\xbf"  # UTF-8 byte-order mark, decoded as latin-1
+_SPACE = " \t\r\n"
+_LINE_BREAKS = "\r\n"
+
+
+@dataclass(frozen=True, slots=True)
+class InterchangeInfo:
+    """What the reader learnt from one ISA."""
+
+    index: int
+    """1-based number of the interchange in the file."""
+    position: int
+    """Segment position of the ISA."""
+    byte_offset: int
+    """Byte offset of the ``I`` of ``ISA`` in the file."""
+    delimiters: Delimiters
+    """The delimiters of this interchange. ``repetition`` is ``""`` when ISA11 is not one."""
+    isa_length: int
+    """Length of the ISA as read, terminator included (106 when well formed)."""
+    problem: str | None = None
+    """Why the ISA is damaged (the interchange must then be treated as bad), or ``None``."""
+    bom_stripped: bool = False
+    """A UTF-8 byte-order mark preceded this ISA and was skipped."""
+
+
+class _Buffer:
+    """A sliding latin-1 window over a binary stream."""
+
+    def __init__(self, fh: BinaryIO, chunk_size: int) -> None:
+        self._fh = fh
+        self._chunk_size = chunk_size
+        self.text = ""
+        self.pos = 0
+        self.offset = 0  # file offset of text[0]
+        self.eof = False
+
+    def _read(self) -> bool:
+        if self.eof:
+            return False
+        data = self._fh.read(self._chunk_size)
+        if not data:
+            self.eof = True
+            return False
+        if self.pos:
+            self.text = self.text[self.pos :]
+            self.offset += self.pos
+            self.pos = 0
+        self.text += data.decode("latin-1")
+        return True
+
+    @property
+    def byte_offset(self) -> int:
+        return self.offset + self.pos
+
+    def available(self) -> int:
+        return len(self.text) - self.pos
+
+    def ensure(self, n: int) -> bool:
+        """Make ``n`` characters available from ``pos`` if the stream has them."""
+        while self.available() < n:
+            if not self._read():
+                return False
+        return True
+
+    def peek(self, n: int) -> str:
+        self.ensure(n)
+        return self.text[self.pos : self.pos + n]
+
+    def skip(self, chars: str) -> None:
+        """Advance past any run of ``chars``."""
+        while True:
+            text, i = self.text, self.pos
+            end = len(text)
+            while i < end and text[i] in chars:
+                i += 1
+            self.pos = i
+            if i < end or not self._read():
+                return
+
+    def take(self, n: int) -> str:
+        self.ensure(n)
+        out = self.text[self.pos : self.pos + n]
+        self.pos += len(out)
+        return out
+
+    def read_until(self, terminator: str, limit: int) -> tuple[str, bool] | None:
+        """Text up to ``terminator`` (consumed, not returned) and whether it was found.
+
+        Returns ``None`` when more than ``limit`` characters precede the terminator.
+        At end of file the rest is returned with ``False``.
+        """
+        scanned = 0
+        while True:
+            i = self.text.find(terminator, self.pos + scanned)
+            if i >= 0:
+                if i - self.pos > limit:
+                    return None
+                out = self.text[self.pos : i]
+                self.pos = i + 1
+                return out, True
+            scanned = len(self.text) - self.pos
+            if scanned > limit:
+                return None
+            if not self._read():
+                out = self.text[self.pos :]
+                self.pos = len(self.text)
+                return out, False
+
+
+class X12Reader:
+    """Iterate over the segments of an X12 file, one interchange after another.
+
+    Iterating twice re-reads a :class:`~pathlib.Path` source; a stream source can be read once.
+    """
+
+    def __init__(
+        self,
+        source: Path | BinaryIO,
+        *,
+        max_segment_bytes: int = DEFAULT_MAX_SEGMENT_BYTES,
+        path_name: str | None = None,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+    ) -> None:
+        self._source = source
+        self.max_segment_bytes = max_segment_bytes
+        self.chunk_size = max(chunk_size, 1)
+        if path_name is None:
+            path_name = (
+                str(source)
+                if isinstance(source, Path)
+                else str(getattr(source, "name", "<stream>"))
+            )
+        self.path_name = path_name
+        self._skip = self._strip = self._breaks = self._element = self._terminator = ""
+        self.interchange: InterchangeInfo | None = None
+        """The interchange being read (set before its ISA segment is yielded)."""
+        self.interchanges: list[InterchangeInfo] = []
+        """Every interchange met so far, in order."""
+
+    @property
+    def delimiters(self) -> Delimiters:
+        """Delimiters of the current interchange (the X12 defaults before the first ISA)."""
+        return self.interchange.delimiters if self.interchange else Delimiters()
+
+    def __iter__(self) -> Iterator[Segment]:
+        if isinstance(self._source, Path):
+            try:
+                fh = self._source.open("rb")
+            except OSError as exc:
+                raise UsageError(f"{self.path_name}: cannot read file: {exc.strerror}") from None
+            with fh:
+                yield from self._segments(fh)
+        else:
+            yield from self._segments(self._source)
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _error(
+        self, reason: str, position: int | None = None, segment_id: str | None = None
+    ) -> X12Error:
+        return X12Error(self.path_name, reason, segment=position, segment_id=segment_id)
+
+    def _segments(self, fh: BinaryIO) -> Iterator[Segment]:
+        buf = _Buffer(fh, self.chunk_size)
+        position = 0
+        in_interchange = False
+        started = False
+        limit = self.max_segment_bytes
+        while True:
+            if in_interchange:
+                # Fast path: the next segment lies whole in the buffer and is not an ISA.
+                text, pos, skip = buf.text, buf.pos, self._skip
+                end = len(text)
+                while pos < end and text[pos] in skip:
+                    pos += 1
+                if end - pos > 3 and not (
+                    text.startswith("ISA", pos) and not text[pos + 3].isalnum()
+                ):
+                    i = text.find(self._terminator, pos, pos + limit + 1)
+                    if i >= 0:
+                        buf.pos = i + 1
+                        raw = text[pos:i].strip(self._strip)
+                        if raw:
+                            position += 1
+                            fast = self._make(raw, position)
+                            if fast.elements[0] == "IEA":
+                                in_interchange = False
+                            yield fast
+                        continue
+                buf.pos = pos
+            bom = False
+            if not in_interchange:
+                buf.skip(_SPACE)
+                if buf.peek(3) == _BOM:
+                    buf.take(3)
+                    bom = True
+                    buf.skip(_SPACE)
+            else:
+                buf.skip(self._skip)
+            head = buf.peek(4)
+            if not head:
+                if not started:
+                    raise self._error("empty file: not an X12 interchange")
+                return
+            if head[:3] == "ISA" and len(head) == 4 and not head[3].isalnum():
+                position += 1
+                isa = self._read_isa(buf, position, bom)
+                started = True
+                in_interchange = True
+                yield isa
+                continue
+            if not started:
+                if head[:2] in ("\xff\xfe", "\xfe\xff"):
+                    raise self._error("file is UTF-16 encoded; X12 must be single-byte text")
+                raise self._error("not an X12 interchange: the file does not start with ISA")
+            if not in_interchange:
+                raise self._error(
+                    f"expected ISA or end of file after IEA, found {_show_id(head)!r}",
+                    position + 1,
+                )
+            seg = self._read_segment(buf, position + 1)
+            if seg is None:
+                continue
+            position += 1
+            if seg.id == "IEA":
+                in_interchange = False
+            yield seg
+
+    def _read_segment(self, buf: _Buffer, position: int) -> Segment | None:
+        d = self.delimiters
+        got = buf.read_until(d.segment, self.max_segment_bytes)
+        if got is None:
+            partial = buf.peek(4)
+            raise self._error(
+                f"segment longer than {self.max_segment_bytes} bytes "
+                f"(missing segment terminator {d.segment!r}?)",
+                position,
+                _segment_id(partial),
+            )
+        text = got[0].strip(self._strip)
+        return self._make(text, position) if text else None
+
+    def _make(self, text: str, position: int) -> Segment:
+        breaks = self._breaks  # zero, one or two characters
+        if breaks and (breaks[0] in text or breaks[-1] in text):
+            raise self._error(
+                "line break inside a segment (is the file hard-wrapped?)",
+                position,
+                _segment_id(text),
+            )
+        return Segment(position, tuple(text.split(self._element)))
+
+    def _read_isa(self, buf: _Buffer, position: int, bom: bool) -> Segment:
+        byte_offset = buf.byte_offset
+        text = buf.peek(ISA_LENGTH)
+        sep = text[3]
+        problem: str | None = None
+        if len(text) == ISA_LENGTH and all(text[o] == sep for o in _ISA_SEP_OFFSETS):
+            length = ISA_LENGTH
+        else:
+            window = buf.peek(_LENIENT_ISA_WINDOW)
+            idx = 3
+            for _ in range(15):
+                idx = window.find(sep, idx + 1)
+                if idx < 0:
+                    break
+            if idx < 0 or idx + 2 >= len(window):
+                raise self._error(
+                    f"ISA is truncated or malformed: fewer than 16 elements separated by {sep!r}",
+                    position,
+                    "ISA",
+                )
+            length = idx + 3
+            text = window[:length]
+            if length != ISA_LENGTH:
+                problem = f"ISA is {length} characters long, expected {ISA_LENGTH}"
+            else:
+                problem = "ISA fields do not have their fixed widths"
+        component, terminator = text[length - 2], text[length - 1]
+        body = text[: length - 1]
+        elements = tuple(body.split(sep))
+        repetition = elements[11] if len(elements) > 11 else ""
+        version = elements[12] if len(elements) > 12 else ""
+        core = (sep, component, terminator)
+        if (
+            len(set(core)) != 3
+            or any(ch.isalnum() or ch == " " for ch in core)
+            or sep in _LINE_BREAKS
+            or component in _LINE_BREAKS
+        ):
+            raise self._error(
+                f"unusable delimiters in ISA: element {sep!r}, component {component!r}, "
+                f"segment terminator {terminator!r}",
+                position,
+                "ISA",
+            )
+        if (
+            len(repetition) != 1
+            or repetition.isalnum()
+            or repetition in core
+            or repetition in _SPACE
+            or version < "00402"
+        ):
+            repetition = ""
+        buf.take(length)
+        info = InterchangeInfo(
+            index=len(self.interchanges) + 1,
+            position=position,
+            byte_offset=byte_offset,
+            delimiters=Delimiters(
+                element=sep, component=component, repetition=repetition, segment=terminator
+            ),
+            isa_length=length,
+            problem=problem,
+            bom_stripped=bom,
+        )
+        self.interchange = info
+        self.interchanges.append(info)
+        used = (sep, component, repetition, terminator)
+        # Whitespace that is not a delimiter: skipped between segments, trimmed off their ends;
+        # a line break left inside a segment means the file was hard-wrapped.
+        self._skip = "".join(ch for ch in _SPACE if ch not in used)
+        self._strip = "".join(ch for ch in _SPACE if ch not in (sep, terminator))
+        self._breaks = "".join(ch for ch in _LINE_BREAKS if ch not in (sep, terminator))
+        self._element, self._terminator = sep, terminator
+        return Segment(position, elements)
+
+
+def _show_id(text: str) -> str:
+    """A short, printable prefix of ``text`` for error messages (never element data)."""
+    return "".join(ch if ch.isprintable() else "?" for ch in text[:3])
+
+
+def _segment_id(text: str) -> str | None:
+    """The segment id at the start of ``text``: its leading letters and digits (at most 3)."""
+    out = ""
+    for ch in text[:3]:
+        if not (ch.isascii() and ch.isalnum()):
+            break
+        out += ch
+    return out or None
+
+
+def iter_segments(
+    source: Path | BinaryIO,
+    *,
+    max_segment_bytes: int = DEFAULT_MAX_SEGMENT_BYTES,
+    path_name: str | None = None,
+) -> Iterator[Segment]:
+    """Stream the segments of an X12 file. See :class:`X12Reader` for the delimiters."""
+    yield from X12Reader(source, max_segment_bytes=max_segment_bytes, path_name=path_name)
