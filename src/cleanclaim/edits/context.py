@@ -25,6 +25,11 @@ class HistoryLine:
     modifiers: tuple[str, ...]
     units: int
     provider_npi: str
+    frequency_code: str = "1"
+    billing_npi: str = ""
+    submitted_on: dt.date | None = None
+    status: str = ""
+    """Lifecycle state of the stored claim (``rejected``, ``paid``...); empty in a batch."""
 
 
 class ClaimHistory(Protocol):

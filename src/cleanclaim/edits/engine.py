@@ -207,6 +207,9 @@ class Scrubber:
                     procedure=line.procedure_code or line.revenue_code or "",
                     modifiers=line.modifiers,
                     units=int(line.units or 1),
+                    frequency_code=claim.frequency_code,
+                    billing_npi=claim.billing_provider.npi or "",
+                    submitted_on=claim.submission.created,
                     provider_npi=(line.rendering_provider.npi if line.rendering_provider else None)
                     or npi,
                 ),
