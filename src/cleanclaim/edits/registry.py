@@ -29,6 +29,20 @@ RULE_MODULES: tuple[str, ...] = (
     "pos",
     "duplicate",
     "timely_filing",
+    # Scrubber part 2
+    "em_level",
+    "em_new_patient",
+    "hcc_capture",
+    "hcc_recapture",
+    "cob_no_primary",
+    "cob_medicaid_primary",
+    "cob_other_payer_paid",
+    "cob_msp",
+    "poa_indicator",
+    "poa_hac",
+    "authorization",
+    "coverage_policy",
+    "payer_pack",
 )
 
 
