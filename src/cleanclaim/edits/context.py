@@ -100,12 +100,16 @@ class RuleContext:
     history: ClaimHistory = field(default_factory=BatchHistory)
     submitted_on: dt.date | None = None
     options: dict[str, Any] = field(default_factory=dict)
+    guessed_payer_type: str | None = None
+    """A payer type inferred without registry terms (e.g. from the filing indicator)."""
     _views: dict[dt.date, CodesetView] = field(default_factory=dict)
 
     @property
     def payer_type(self) -> str:
-        """The payer's registry type, or ``unknown``."""
-        return self.payer.type if self.payer is not None else "unknown"
+        """The payer's registry type, else the guessed type, else ``unknown``."""
+        if self.payer is not None:
+            return self.payer.type
+        return self.guessed_payer_type or "unknown"
 
     def view(self, on: dt.date) -> CodesetView:
         """The code-set view for ``on`` (cached)."""

@@ -111,6 +111,8 @@ class Scrubber:
     stored_history: ClaimHistory | None = None
     today: dt.date = field(default_factory=dt.date.today)
     rules: Sequence[Rule] | None = None
+    options: dict[str, object] = field(default_factory=dict)
+    """Options given to every rule of this batch (merged under per-claim options)."""
     _history: BatchHistory = field(init=False)
     _used: set[int] = field(init=False, default_factory=set)
 
@@ -126,15 +128,26 @@ class Scrubber:
         claim_key: str | None = None,
         payer: PayerTerms | None = None,
         submitted_on: dt.date | None = None,
+        payer_type: str | None = None,
+        options: dict[str, object] | None = None,
     ) -> ClaimResult:
-        """Scrub one claim."""
+        """Scrub one claim.
+
+        ``payer`` is the registry entry of the claim's payer; without one, ``payer_type`` may
+        carry a guess (e.g. from the filing indicator). ``options`` are passed to the rules
+        (encounter sidecar, practice settings, history queries).
+        """
         result = ClaimResult(claim_id=claim.claim_id, claim_key=claim_key)
         ctx = RuleContext(
             store=self.store,
             payer=payer,
             history=self._history,
             submitted_on=submitted_on or claim.submission.created,
+            guessed_payer_type=payer_type,
         )
+        ctx.options.update(self.options)
+        if options:
+            ctx.options.update(options)
         pkey = patient_key(claim)
         ctx.options["patient_key"] = pkey
         ctx.options["claim_key"] = claim_key or claim.claim_id

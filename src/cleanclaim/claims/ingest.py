@@ -1,0 +1,139 @@
+"""Ingest X12 files (837P, 837I, 835, 999, 277CA) into the database.
+
+**Atomicity.** One file is one database transaction; inside it, each interchange is a
+SAVEPOINT and each transaction set a nested SAVEPOINT. A set that is damaged (its envelope
+says so, or its content raises :class:`~cleanclaim.errors.X12Error`) is rolled back alone
+and quarantined with its reason, the 1-based segment position in the file and its raw text;
+the other sets stay. An interchange whose envelope is damaged
+(:attr:`~cleanclaim.x12.envelope.InterchangeSummary.ok` false, or a fatal reader error
+inside it) is rolled back whole and every set of it is quarantined. Nothing is half-written.
+Memory stays bounded by one transaction set: rows are flushed and dropped from the session
+after each set, and the raw text of a damaged interchange's sets is read again from the file.
+
+**Idempotency.** A file is identified by its SHA-256 within the practice (unique
+constraint): the same bytes again, under any name, store nothing and report
+``duplicate: true`` with the counts of the first ingest. Two concurrent ingests of one file
+leave one copy: the second one waits for the first's transaction and then finds the file
+(or fails on the unique constraint, which is reported the same way). Inside a file, claims
+and remittances are deduplicated by their business keys (see :mod:`.lifecycle` and
+:mod:`.matching`).
+
+**Hook.** :func:`on_claim_stored` is called for every new claim version; the scrubber will
+hook in there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from cleanclaim.claims.ingest_run import (
+    FileIngest,
+    FileReport,
+    Progress,
+    Quarantined,
+    file_kind,
+    stored_report,
+)
+from cleanclaim.claims.model import Claim
+from cleanclaim.errors import StorageError, UsageError
+from cleanclaim.storage.accounts import Actor
+from cleanclaim.storage.db import get_engine, session_scope
+from cleanclaim.storage.tables_x12 import ClaimRow
+
+__all__ = [
+    "FileReport",
+    "Progress",
+    "Quarantined",
+    "check_input",
+    "file_kind",
+    "ingest_file",
+    "ingest_files",
+    "on_claim_stored",
+    "sha256_of",
+]
+
+_CHUNK = 1024 * 1024
+
+
+def on_claim_stored(session: Session, claim_row: ClaimRow, claim: Claim) -> None:
+    """Called once for every new claim version, right after it is stored.
+
+    The claim row and its lines exist (its lifecycle events are written when the set ends).
+    It runs inside the transaction set's savepoint, so whatever it writes commits or rolls
+    back with the set. It does nothing yet: the scrubber will run here on ingest and store
+    its findings for ``claim_row`` (use ``claim_row.id`` / ``claim_row.claim_key``, never
+    patient data, in anything it logs). Raising :class:`~cleanclaim.errors.X12Error` would
+    quarantine the whole set, so a rule problem must be stored as a finding, not raised.
+    """
+
+
+def sha256_of(path: Path, progress: Progress | None = None) -> str:
+    """The SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+            if progress:
+                progress("hash", len(chunk))
+    return digest.hexdigest()
+
+
+def check_input(path: Path, max_bytes: int | None = None) -> int:
+    """The file's size; a usage error when it is missing, not a file, or over the cap."""
+    from cleanclaim.settings import get_settings
+
+    if not path.exists():
+        raise UsageError(f"{path}: no such file")
+    if not path.is_file():
+        raise UsageError(f"{path}: not a file")
+    size = path.stat().st_size
+    cap = max_bytes if max_bytes is not None else get_settings().max_x12_file_bytes
+    if size > cap:
+        raise UsageError(
+            f"{path}: {size} bytes is over the limit of {cap} (CLEANCLAIM_MAX_X12_FILE_BYTES)"
+        )
+    return size
+
+
+def ingest_file(
+    path: Path,
+    actor: Actor,
+    *,
+    engine: Engine | None = None,
+    progress: Progress | None = None,
+    max_segment_bytes: int | None = None,
+) -> FileReport:
+    """Ingest one X12 file for ``actor``; see the module docstring for the guarantees."""
+    from cleanclaim.settings import get_settings
+
+    size = check_input(path)
+    sha = sha256_of(path, progress)
+    engine = engine or get_engine()
+    msb = max_segment_bytes or get_settings().max_segment_bytes
+    try:
+        with session_scope(engine) as session:
+            return FileIngest(session, actor, path, sha, size, progress, msb,
+                              on_claim_stored).run()
+    except StorageError as exc:
+        if not isinstance(exc.__cause__, IntegrityError):
+            raise
+        with session_scope(engine) as session:  # a concurrent ingest stored the file first
+            report = stored_report(session, actor, path, sha)
+        if report is None:
+            raise
+        return report
+
+
+def ingest_files(
+    paths: list[Path], actor: Actor, *, engine: Engine | None = None,
+    progress: Progress | None = None,
+) -> list[FileReport]:
+    """Ingest several files, one after the other (each file is its own transaction)."""
+    for path in paths:
+        check_input(path)
+    return [ingest_file(p, actor, engine=engine, progress=progress) for p in paths]

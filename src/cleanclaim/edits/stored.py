@@ -1,0 +1,363 @@
+"""Scrubbing stored claims: rebuild each claim from its stored JSON, scrub it with the
+practice's history and suppressions, and append the result (a :class:`ClaimScrubRow` and
+its :class:`FindingRow` children).
+
+:func:`scrub_stored_claim` is the entry point for the ingest hook
+(:func:`cleanclaim.claims.ingest.on_claim_stored`): it records the version's
+pre-submission scrub. :func:`scrub_stored` re-scrubs the practice's stored claims
+(``cleanclaim scrub --db``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import types
+import typing
+from decimal import Decimal
+from functools import cache
+from typing import Any, Literal, get_args, get_origin
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cleanclaim.claims.lifecycle import ensure_salt, patient_key
+from cleanclaim.claims.model import Claim
+from cleanclaim.codesets.store import CodesetStore
+from cleanclaim.edits.context import HistoryLine
+from cleanclaim.edits.context import patient_key as engine_patient_key
+from cleanclaim.edits.engine import Selection
+from cleanclaim.edits.model import ClaimResult
+from cleanclaim.edits.run import PayerMatch, PayerResolver, ScrubReport, make_scrubber
+from cleanclaim.edits.suppressions import active_suppressions, unused
+from cleanclaim.errors import StorageError
+from cleanclaim.payers.registry import find_by_id
+from cleanclaim.storage.accounts import Actor
+from cleanclaim.storage.tables_edits import ClaimScrubRow, FindingRow
+from cleanclaim.storage.tables_x12 import ClaimLineRow, ClaimRow, PatientKeySalt
+from cleanclaim.x12.parse837 import claim_content_hash
+
+_BATCH = 500
+
+
+# -- claims back from JSON -------------------------------------------------------------------
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _convert(tp: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        (inner,) = [a for a in get_args(tp) if a is not type(None)]
+        return _convert(inner, value)
+    if origin is tuple:
+        args = get_args(tp)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_convert(args[0], v) for v in value)
+        return tuple(_convert(a, v) for a, v in zip(args, value, strict=True))
+    if origin is Literal:
+        return value
+    if tp is Decimal:
+        return Decimal(value)
+    if tp is dt.date:
+        return dt.date.fromisoformat(value)
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        return _build(tp, value)
+    return value
+
+
+def _build(cls: type, data: dict[str, Any]) -> Any:
+    hints = _hints(cls)
+    kwargs = {
+        f.name: _convert(hints[f.name], data[f.name])
+        for f in dataclasses.fields(cls)
+        if f.name in data
+    }
+    return cls(**kwargs)
+
+
+def claim_from_json(data: dict[str, Any], *, claim_key: str = "?") -> Claim:
+    """The :class:`Claim` stored as ``claim_json`` (see ``lifecycle.to_jsonable``)."""
+    try:
+        claim = _build(Claim, data)
+    except (TypeError, ValueError, KeyError, ArithmeticError) as exc:
+        raise StorageError(
+            f"stored claim {claim_key} cannot be read back ({type(exc).__name__}: {exc})"
+        ) from None
+    assert isinstance(claim, Claim)
+    return claim
+
+
+# -- history of stored claims -----------------------------------------------------------------
+
+
+class StoredHistory:
+    """Service lines of the practice's stored claims, by patient and date.
+
+    The engine keys patients with :func:`cleanclaim.edits.context.patient_key`; stored
+    lines carry the practice's salted patient key. :meth:`focus` maps one to the other for
+    a stored claim about to be scrubbed and limits history to the claims stored before it;
+    :meth:`focus_preview` does the same for a claim read from a file, leaving out the
+    stored copies of that very claim version (same billing NPI, CLM01 and content).
+    """
+
+    def __init__(self, session: Session, practice_id: int, salt: str | None) -> None:
+        self.session = session
+        self.practice_id = practice_id
+        self.salt = salt
+        self._keys: dict[str, str | None] = {}
+        self._before: int | None = None
+        self._exclude: list[int] = []
+        self._npis: dict[int, dict[int, str]] = {}
+
+    @property
+    def available(self) -> bool:
+        return True
+
+    def _map(self, claim: Claim) -> None:
+        stored = patient_key(self.salt, claim) if self.salt else None
+        self._keys[engine_patient_key(claim)] = stored
+
+    def focus(self, claim: Claim, row_id: int | None) -> None:
+        """Prepare for scrubbing ``claim``, stored as ``row_id``."""
+        self._map(claim)
+        self._before, self._exclude = row_id, []
+
+    def focus_preview(self, claim: Claim) -> None:
+        """Prepare for scrubbing ``claim`` read from a file (not stored by this run)."""
+        self._map(claim)
+        self._before = None
+        self._exclude = list(
+            self.session.scalars(
+                select(ClaimRow.id).where(
+                    ClaimRow.practice_id == self.practice_id,
+                    ClaimRow.billing_npi == (claim.billing_provider.npi or ""),
+                    ClaimRow.clm01 == claim.claim_id.strip(),
+                    ClaimRow.content_hash == claim_content_hash(claim),
+                )
+            )
+        )
+
+    def lines_on(self, patient_key: str, day: dt.date) -> list[HistoryLine]:
+        stored_key = self._keys.get(patient_key)
+        if stored_key is None:
+            return []
+        query = (
+            select(ClaimLineRow, ClaimRow)
+            .join(ClaimRow, ClaimRow.id == ClaimLineRow.claim_id)
+            .where(
+                ClaimLineRow.practice_id == self.practice_id,
+                ClaimLineRow.patient_key == stored_key,
+                ClaimLineRow.service_from == day,
+                ClaimRow.version_kind != "void",
+            )
+            .order_by(ClaimLineRow.id)
+        )
+        if self._before is not None:
+            query = query.where(ClaimRow.id < self._before)
+        if self._exclude:
+            query = query.where(ClaimRow.id.not_in(self._exclude))
+        out = []
+        for line, claim in self.session.execute(query).all():
+            out.append(
+                HistoryLine(
+                    claim_key=claim.claim_key,
+                    claim_id=claim.clm01,
+                    line=line.line_number,
+                    day=day,
+                    procedure=line.procedure_code or line.revenue_code or "",
+                    modifiers=tuple(line.modifiers),
+                    units=int(line.units or 1),
+                    provider_npi=self._npi(claim, line.line_number),
+                    frequency_code=claim.frequency_code,
+                    billing_npi=claim.billing_npi,
+                    submitted_on=claim.submitted_on,
+                    status=claim.status,
+                )
+            )
+        return out
+
+    def _npi(self, claim: ClaimRow, line: int) -> str:
+        npis = self._npis.get(claim.id)
+        if npis is None:
+            data = claim.claim_json
+            main = (data.get("rendering_provider") or {}).get("npi") or claim.billing_npi
+            npis = {
+                int(ln.get("number", 0)): (ln.get("rendering_provider") or {}).get("npi") or main
+                for ln in data.get("lines", [])
+            }
+            self._npis[claim.id] = npis
+        return npis.get(line, claim.billing_npi)
+
+
+def stored_salt(session: Session, practice_id: int) -> str | None:
+    """The practice's patient-key salt, without creating one (no salt: nothing stored)."""
+    return session.scalar(
+        select(PatientKeySalt.salt).where(PatientKeySalt.practice_id == practice_id)
+    )
+
+
+# -- recording ----------------------------------------------------------------------------------
+
+
+def record_scrub(
+    session: Session,
+    row: ClaimRow,
+    result: ClaimResult,
+    payer: PayerMatch,
+    *,
+    user: str,
+    trigger: str,
+    now: dt.datetime | None = None,
+) -> ClaimScrubRow:
+    """Append one scrub of a stored claim version and its findings (suppressed ones too)."""
+    scrub = ClaimScrubRow(
+        practice_id=row.practice_id,
+        claim_id=row.id,
+        claim_key=row.claim_key,
+        trigger=trigger,
+        status=result.status.value,
+        payer_key=payer.terms.key if payer.terms else None,
+        payer_type=payer.type,
+        coverage=[{"check": c.check, "reason": c.reason} for c in result.coverage],
+        scrubbed_at=now or dt.datetime.now(dt.UTC),
+        created_by=user,
+    )
+    session.add(scrub)
+    session.flush()
+    kept = [(f, None) for f in result.findings] + [(s.finding, s) for s in result.suppressed]
+    for finding, suppressed in kept:
+        session.add(
+            FindingRow(
+                practice_id=row.practice_id,
+                scrub_id=scrub.id,
+                claim_id=row.id,
+                rule=finding.rule,
+                category=finding.category.value,
+                severity=finding.severity.value,
+                line=finding.line,
+                message=finding.message,
+                fix=finding.fix,
+                citation=str(finding.citation),
+                suppressed=suppressed is not None,
+                suppressed_by=suppressed.by if suppressed else None,
+                suppression_reason=suppressed.reason if suppressed else None,
+                created_by=user,
+            )
+        )
+    session.flush()
+    return scrub
+
+
+class StoredScrubber:
+    """Scrubs stored claim versions of one practice and records each scrub.
+
+    Make one per batch (an ingested file, a ``scrub --db`` run): it loads the practice's
+    active suppressions once and keeps the batch history. The ingest hook calls
+    :meth:`scrub` for each new version with ``trigger="ingest"``.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        practice_id: int,
+        store: CodesetStore,
+        *,
+        user: str,
+        trigger: str = "ingest",
+        selection: Selection | None = None,
+        today: dt.date | None = None,
+    ) -> None:
+        today = today or dt.date.today()
+        self.session = session
+        self.user = user
+        self.trigger = trigger
+        self.history = StoredHistory(session, practice_id, ensure_salt(session, practice_id, user))
+        self.active = active_suppressions(session, practice_id, today)
+        self.scrubber = make_scrubber(
+            store, selection or Selection(), self.active, today=today, stored_history=self.history
+        )
+        self.resolver = PayerResolver(lambda payer_id, on: find_by_id(session, payer_id, on))
+
+    def scrub(self, row: ClaimRow, claim: Claim) -> tuple[ClaimResult, PayerMatch, ClaimScrubRow]:
+        """Scrub ``claim`` (stored as ``row``), judged on its submission date (BHT04, else
+        the day it was stored), and record the result."""
+        self.history.focus(claim, row.id)
+        match = self.resolver.resolve(claim)
+        submitted = row.submitted_on or (row.created_at.date() if row.created_at else None)
+        result = self.scrubber.scrub(
+            claim,
+            claim_key=row.claim_key,
+            payer=match.terms,
+            submitted_on=submitted,
+            payer_type=match.type,
+        )
+        scrub = record_scrub(self.session, row, result, match, user=self.user, trigger=self.trigger)
+        return result, match, scrub
+
+
+def scrub_stored_claim(
+    session: Session,
+    row: ClaimRow,
+    claim: Claim,
+    *,
+    store: CodesetStore,
+    user: str,
+    trigger: str = "ingest",
+    selection: Selection | None = None,
+    today: dt.date | None = None,
+) -> tuple[ClaimResult, ClaimScrubRow]:
+    """Scrub one stored claim version now and record it (for many, use StoredScrubber)."""
+    scrubber = StoredScrubber(
+        session,
+        row.practice_id,
+        store,
+        user=user,
+        trigger=trigger,
+        selection=selection,
+        today=today,
+    )
+    result, _, scrub = scrubber.scrub(row, claim)
+    return result, scrub
+
+
+def scrub_stored(
+    session: Session,
+    actor: Actor,
+    store: CodesetStore,
+    *,
+    selection: Selection | None = None,
+    since: dt.date | None = None,
+    today: dt.date | None = None,
+) -> ScrubReport:
+    """Re-scrub the practice's stored claim versions (voids excluded) and record each.
+
+    ``since`` keeps versions submitted (BHT04) on or after that date; a version without a
+    submission date counts from the day it was stored.
+    """
+    pid = actor.practice_id
+    batch = StoredScrubber(
+        session, pid, store, user=actor.user, trigger="rescrub", selection=selection, today=today
+    )
+    query = select(ClaimRow.id).where(ClaimRow.practice_id == pid, ClaimRow.version_kind != "void")
+    if since is not None:
+        day = func.coalesce(ClaimRow.submitted_on, func.date(ClaimRow.created_at))
+        query = query.where(day >= since)
+    ids = list(session.scalars(query.order_by(ClaimRow.id)))
+    report = ScrubReport()
+    for start in range(0, len(ids), _BATCH):
+        chunk = ids[start : start + _BATCH]
+        rows = session.scalars(select(ClaimRow).where(ClaimRow.id.in_(chunk)).order_by(ClaimRow.id))
+        for row in list(rows):
+            claim = claim_from_json(row.claim_json, claim_key=row.claim_key)
+            result, match, _ = batch.scrub(row, claim)
+            report.results.append(result)
+            report.payers.append(match)
+        session.expunge_all()
+    report.unused = unused(batch.active, batch.scrubber.unused_suppressions(), report.results)
+    return report
