@@ -92,7 +92,6 @@ def test_most_complete_release_wins(empty_store: CodesetStore, tmp_path: Path) -
         pytest.param(
             "cpt4", "unknown code set kind 'cpt4'; known kinds: icd10cm, hcpcs", id="unknown-kind"
         ),
-        pytest.param("ncd", "code set 'ncd' has no loader yet", id="no-loader"),
     ],
 )
 def test_usage_errors(empty_store: CodesetStore, tmp_path: Path, kind: str, message: str) -> None:

@@ -134,8 +134,8 @@ KINDS: tuple[KindSpec, ...] = (
     KindSpec("poa-exempt", "POA-exempt diagnoses", _L + "poa", "annual (Oct 1)", fetchable=True),
     KindSpec("hac", "Hospital-acquired condition categories", _L + "poa", "annual (Oct 1)"),
     KindSpec("nucc-taxonomy", "NUCC provider taxonomy", _L + "nucc", "twice a year"),
-    KindSpec("mcd-lcd", "Local coverage determinations (MCD download)", None, "weekly"),
-    KindSpec("ncd", "National coverage determinations (MCD download)", None, "irregular"),
+    KindSpec("mcd-lcd", "Local coverage determinations (MCD download)", _L + "mcd", "weekly"),
+    KindSpec("ncd", "National coverage determinations (MCD download)", _L + "mcd", "irregular"),
 )
 
 _BY_SLUG = {k.slug: k for k in KINDS}
