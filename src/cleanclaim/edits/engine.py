@@ -21,7 +21,6 @@ from cleanclaim.edits.context import (
     ClaimHistory,
     HistoryLine,
     RuleContext,
-    claim_dates,
     line_date,
     patient_key,
 )
@@ -172,7 +171,7 @@ class Scrubber:
         weak: list[NotChecked] = []
         for kind in rule.codesets(claim):
             missing_days = []
-            for day in claim_dates(claim):
+            for day in rule.dates(claim):
                 release = ctx.view(day).release(kind)
                 if release is None:
                     missing_days.append(day)

@@ -14,6 +14,7 @@ from a fixture or partial release as proof that the code is invalid: check
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
@@ -49,6 +50,16 @@ class Rule:
     def codesets(self, claim: Claim) -> tuple[str, ...]:
         """Code-set kinds this rule needs for ``claim`` (default: :attr:`needs`)."""
         return self.needs
+
+    def dates(self, claim: Claim) -> list[dt.date]:
+        """Dates this rule asks code-set questions on (default: every date of the claim).
+
+        Rules judged only on the discharge date (POA, HAC) override this, so that a stay
+        spanning two fiscal years is not reported as a gap for the other year.
+        """
+        from cleanclaim.edits.context import claim_dates
+
+        return claim_dates(claim)
 
     def applies(self, claim: Claim, ctx: RuleContext) -> bool:
         """Whether the rule applies to the claim at all (not applying is not a gap)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import cast
 
@@ -115,6 +116,11 @@ class PoaHac(Rule):
         ),
         Example("outpatient-13x-not-subject", _inpatient(("I214", "T81500A"), ("Y", "N"), "13")),
     )
+
+    def dates(self, claim: Claim) -> list[dt.date]:
+        """Judged on the discharge (through) date only."""
+        day = claim_date(claim)
+        return [day] if day is not None else []
 
     def applies(self, claim: Claim, ctx: RuleContext) -> bool:
         return super().applies(claim, ctx) and subject_to_poa(claim, ctx)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from cleanclaim.claims.model import Claim
@@ -123,6 +124,11 @@ class PoaIndicator(Rule):
         ),
         Example("outpatient-13x-not-subject", _inpatient(("I214", "E119"), ("1", "1"), "13")),
     )
+
+    def dates(self, claim: Claim) -> list[dt.date]:
+        """Judged on the discharge (through) date only."""
+        day = claim_date(claim)
+        return [day] if day is not None else []
 
     def applies(self, claim: Claim, ctx: RuleContext) -> bool:
         return super().applies(claim, ctx) and subject_to_poa(claim, ctx)
