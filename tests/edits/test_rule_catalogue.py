@@ -6,6 +6,7 @@ parser, and scrubbed with the bundled code sets.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -63,10 +64,17 @@ def test_rule_examples(
     from cleanclaim.edits.examples import Example
 
     assert isinstance(example, Example)
-    scrubber = Scrubber(bundled_store, selection=Selection(select=frozenset({rule.code})))
+    # Rules that need outside inputs (an encounter sidecar, payer packs) declare them per
+    # example; ``rule_packs`` goes on the payer's registry entry, the rest to the rules.
+    options = dict(getattr(rule, "example_options", {}).get(example.name, {}))
+    packs = options.pop("rule_packs", None)
+    payer = dataclasses.replace(medicare, rule_packs=tuple(packs)) if packs else medicare
+    scrubber = Scrubber(
+        bundled_store, selection=Selection(select=frozenset({rule.code})), options=options
+    )
     for earlier in example.history:
-        scrubber.scrub(build(earlier), payer=medicare)
-    result = scrubber.scrub(build(example.claim), payer=medicare)
+        scrubber.scrub(build(earlier), payer=payer)
+    result = scrubber.scrub(build(example.claim), payer=payer)
     flagged = sorted(
         (f.line for f in result.findings if f.rule == rule.code),
         key=lambda x: -1 if x is None else x,

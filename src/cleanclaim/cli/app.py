@@ -14,7 +14,7 @@ import typer
 from typer._click import exceptions as click_exc
 
 from cleanclaim import __version__
-from cleanclaim.cli import admin, claims, codesets, ingest, payers, scrub
+from cleanclaim.cli import admin, claims, codesets, ingest, packs, payers, scrub
 from cleanclaim.cli._common import state
 from cleanclaim.errors import CleanclaimError
 
@@ -28,6 +28,7 @@ app = typer.Typer(
 )
 app.add_typer(codesets.app, name="codesets")
 app.add_typer(payers.app, name="payers")
+app.add_typer(packs.app, name="packs")
 app.add_typer(admin.db_app, name="db")
 app.add_typer(admin.practices_app, name="practices")
 app.add_typer(admin.users_app, name="users")
