@@ -126,7 +126,7 @@ def db_url(
     dispose_engines()
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def default_codesets(bundled_store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:  # type: ignore[no-untyped-def]
     """The default code-set store of this test: a hard-linked copy of the session's bundled
     store (releases are written once and the catalogue is replaced, never edited, so the

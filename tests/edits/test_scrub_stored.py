@@ -56,12 +56,21 @@ def test_scrub_db_stores_findings(fake: str, cli: Run, tmp_path: Path) -> None:
     }
     assert all(c["claim_key"].startswith("c-") for c in claims.values())
     with session_scope(get_engine(fake)) as session:
-        scrubs = session.scalars(sa.select(ClaimScrubRow).order_by(ClaimScrubRow.id)).all()
+        scrubs = session.scalars(
+            sa.select(ClaimScrubRow)
+            .where(ClaimScrubRow.trigger == "rescrub")
+            .order_by(ClaimScrubRow.id)
+        ).all()
         assert [(s.claim_key, s.trigger, s.status, s.payer_type) for s in scrubs] == [
             (claims[c]["claim_key"], "rescrub", claims[c]["status"], "medicare-ffs")
             for c in ("CLEAN1", "LATE1", "WARN1")
         ]
-        findings = session.scalars(sa.select(FindingRow).order_by(FindingRow.id)).all()
+        findings = session.scalars(
+            sa.select(FindingRow)
+            .join(ClaimScrubRow, ClaimScrubRow.id == FindingRow.scrub_id)
+            .where(ClaimScrubRow.trigger == "rescrub")
+            .order_by(FindingRow.id)
+        ).all()
         assert [(f.rule, f.severity, f.line, f.suppressed) for f in findings] == [
             ("TF101", "error", 1, False),
             ("ZZ901", "warning", 1, False),
@@ -79,7 +88,11 @@ def test_scrub_db_appends_and_honours_suppressions_by_claim_key(
     assert second.code == 0
     assert json.loads(second.out)["claims"][0]["status"] == "clean"
     with session_scope(get_engine(fake)) as session:
-        statuses = session.scalars(sa.select(ClaimScrubRow.status).order_by(ClaimScrubRow.id))
+        statuses = session.scalars(
+            sa.select(ClaimScrubRow.status)
+            .where(ClaimScrubRow.trigger == "rescrub")
+            .order_by(ClaimScrubRow.id)
+        )
         assert list(statuses) == ["flagged", "clean"]
         rows = session.execute(
             sa.select(
@@ -87,7 +100,10 @@ def test_scrub_db_appends_and_honours_suppressions_by_claim_key(
                 FindingRow.suppressed,
                 FindingRow.suppressed_by,
                 FindingRow.suppression_reason,
-            ).order_by(FindingRow.id)
+            )
+            .join(ClaimScrubRow, ClaimScrubRow.id == FindingRow.scrub_id)
+            .where(ClaimScrubRow.trigger == "rescrub")
+            .order_by(FindingRow.id)
         ).all()
         assert [tuple(r)[1:] for r in rows] == [
             (False, None, None),
@@ -203,18 +219,14 @@ def test_preview_checks_duplicates_against_stored_claims(
 def test_ingest_hook_records_the_pre_submission_scrub(
     fake: str, cli: Run, tmp_path: Path, bundled_store: CodesetStore
 ) -> None:
-    from cleanclaim.edits.stored import scrub_stored_claim
-
+    # Ingest itself scrubs each new version and keeps the result as its pre-submission record.
     _ingest(cli, write_837(tmp_path / "f.837", LATE))
     with session_scope(get_engine(fake)) as session:
         row = session.scalars(sa.select(ClaimRow)).one()
-        result, scrub = scrub_stored_claim(
-            session, row, claim_from_json(row.claim_json), store=bundled_store, user="system"
-        )
+        scrub = session.scalars(sa.select(ClaimScrubRow)).one()
         assert (scrub.trigger, scrub.status, scrub.claim_key) == (
             "ingest",
             "flagged",
             row.claim_key,
         )
-        assert [f.rule for f in result.findings] == ["TF101"]
         assert session.scalars(sa.select(FindingRow.rule)).all() == ["TF101"]

@@ -18,14 +18,17 @@ leave one copy: the second one waits for the first's transaction and then finds 
 and remittances are deduplicated by their business keys (see :mod:`.lifecycle` and
 :mod:`.matching`).
 
-**Hook.** :func:`on_claim_stored` is called for every new claim version; the scrubber will
-hook in there.
+**Scrub on ingest.** Every new claim version is scrubbed as it is stored
+(:func:`on_claim_stored`), and its findings are kept as that version's pre-submission
+record, which denial root cause links each denial to.
 """
 
 from __future__ import annotations
 
 import hashlib
+import weakref
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
@@ -61,15 +64,37 @@ _CHUNK = 1024 * 1024
 
 
 def on_claim_stored(session: Session, claim_row: ClaimRow, claim: Claim) -> None:
-    """Called once for every new claim version, right after it is stored.
+    """Called once for every new claim version, right after it is stored: scrubs it and
+    keeps the findings as that version's pre-submission record.
 
     The claim row and its lines exist (its lifecycle events are written when the set ends).
     It runs inside the transaction set's savepoint, so whatever it writes commits or rolls
-    back with the set. It does nothing yet: the scrubber will run here on ingest and store
-    its findings for ``claim_row`` (use ``claim_row.id`` / ``claim_row.claim_key``, never
-    patient data, in anything it logs). Raising :class:`~cleanclaim.errors.X12Error` would
-    quarantine the whole set, so a rule problem must be stored as a finding, not raised.
+    back with the set. One scrubber serves a whole file (a session), so claims earlier in
+    the file count as history for later ones. Rule problems are stored as coverage
+    entries, never raised: raising :class:`~cleanclaim.errors.X12Error` would quarantine
+    the whole set.
     """
+    from cleanclaim.codesets.store import default_store
+    from cleanclaim.edits.stored import StoredScrubber
+
+    scrubber = _SCRUBBERS.get(session)
+    if scrubber is None:
+        scrubber = StoredScrubber(
+            session,
+            claim_row.practice_id,
+            default_store(),
+            user=claim_row.created_by,
+            trigger="ingest",
+        )
+        _SCRUBBERS[session] = scrubber
+    scrubber.scrub(claim_row, claim)
+
+
+def _no_scrub(session: Session, claim_row: ClaimRow, claim: Claim) -> None:
+    """The hook when ingest is told not to scrub."""
+
+
+_SCRUBBERS: weakref.WeakKeyDictionary[Session, Any] = weakref.WeakKeyDictionary()
 
 
 def sha256_of(path: Path, progress: Progress | None = None) -> str:
@@ -107,8 +132,13 @@ def ingest_file(
     engine: Engine | None = None,
     progress: Progress | None = None,
     max_segment_bytes: int | None = None,
+    scrub: bool = True,
 ) -> FileReport:
-    """Ingest one X12 file for ``actor``; see the module docstring for the guarantees."""
+    """Ingest one X12 file for ``actor``; see the module docstring for the guarantees.
+
+    With ``scrub`` (the default) every new 837 claim version is scrubbed as it is stored,
+    and its findings are kept as that version's pre-submission record.
+    """
     from cleanclaim.settings import get_settings
 
     size = check_input(path)
@@ -117,8 +147,8 @@ def ingest_file(
     msb = max_segment_bytes or get_settings().max_segment_bytes
     try:
         with session_scope(engine) as session:
-            return FileIngest(session, actor, path, sha, size, progress, msb,
-                              on_claim_stored).run()
+            hook = on_claim_stored if scrub else _no_scrub
+            return FileIngest(session, actor, path, sha, size, progress, msb, hook).run()
     except StorageError as exc:
         if not isinstance(exc.__cause__, IntegrityError):
             raise
@@ -130,7 +160,10 @@ def ingest_file(
 
 
 def ingest_files(
-    paths: list[Path], actor: Actor, *, engine: Engine | None = None,
+    paths: list[Path],
+    actor: Actor,
+    *,
+    engine: Engine | None = None,
     progress: Progress | None = None,
 ) -> list[FileReport]:
     """Ingest several files, one after the other (each file is its own transaction)."""

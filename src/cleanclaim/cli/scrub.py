@@ -105,6 +105,10 @@ def scrub(
     practice: Annotated[str | None, typer.Option("--practice", help="Practice to act for.")] = None,
     select: NamesOpt = None,
     ignore: NamesOpt = None,
+    encounters: Annotated[
+        Path | None,
+        typer.Option(help="Encounter documentation sidecar (CSV or JSON keyed by claim id)."),
+    ] = None,
 ) -> None:
     """Scrub claims: every finding with its rule, line, message, fix and citation.
 
@@ -125,7 +129,13 @@ def scrub(
         raise UsageError("--since only applies with --db")
     selection = selection_from(select or [], ignore or [])
     level = fail_level(fail_on.value)
-    report = _scrub_db(selection, since_day) if db else _scrub_file(file, selection)
+    if encounters is not None and not encounters.is_file():
+        raise UsageError(f"{encounters}: no such file")
+    report = (
+        _scrub_db(selection, since_day, encounters)
+        if db
+        else _scrub_file(file, selection, encounters)
+    )
     if format is ScrubFormat.json:
         print_json(report.to_json())
     elif format is ScrubFormat.csv:
@@ -136,11 +146,14 @@ def scrub(
         raise typer.Exit(1)
 
 
-def _scrub_file(file: Path | None, selection: Selection) -> ScrubReport:
+def _scrub_file(
+    file: Path | None, selection: Selection, encounters: Path | None = None
+) -> ScrubReport:
     import datetime as dt
 
     from cleanclaim.claims.ingest import check_input
     from cleanclaim.cli.admin import upgrade_database
+    from cleanclaim.edits.options import practice_options
     from cleanclaim.edits.run import PayerResolver, make_scrubber, scrub_file
     from cleanclaim.edits.stored import StoredHistory, stored_salt
     from cleanclaim.edits.suppressions import active_suppressions
@@ -157,12 +170,18 @@ def _scrub_file(file: Path | None, selection: Selection) -> ScrubReport:
         who = actor(session, current_user(), current_practice())
         active = active_suppressions(session, who.practice_id, today)
         resolver = PayerResolver(lambda pid, on: find_by_id(session, pid, on))
-        history = StoredHistory(session, who.practice_id, stored_salt(session, who.practice_id))
-        scrubber = make_scrubber(store, selection, active, today=today, stored_history=history)
+        salt = stored_salt(session, who.practice_id)
+        history = StoredHistory(session, who.practice_id, salt)
+        options = practice_options(session, who.practice_id, salt=salt, encounters_path=encounters)
+        scrubber = make_scrubber(
+            store, selection, active, today=today, stored_history=history, options=options
+        )
         return scrub_file(file, scrubber, resolver, active, before=history.focus_preview)
 
 
-def _scrub_db(selection: Selection, since: dt.date | None) -> ScrubReport:
+def _scrub_db(
+    selection: Selection, since: dt.date | None, encounters: Path | None = None
+) -> ScrubReport:
     from cleanclaim.cli.admin import upgrade_database
     from cleanclaim.edits.stored import scrub_stored
     from cleanclaim.storage.accounts import actor
@@ -172,7 +191,9 @@ def _scrub_db(selection: Selection, since: dt.date | None) -> ScrubReport:
     upgrade_database()
     with session_scope() as session:
         who = actor(session, current_user(), current_practice())
-        return scrub_stored(session, who, store, selection=selection, since=since)
+        return scrub_stored(
+            session, who, store, selection=selection, since=since, encounters=encounters
+        )
 
 
 def _print_csv(report: ScrubReport) -> None:

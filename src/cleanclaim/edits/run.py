@@ -173,14 +173,17 @@ def make_scrubber(
     *,
     today: dt.date | None = None,
     stored_history: Any = None,
+    options: dict[str, Any] | None = None,
 ) -> Scrubber:
-    """A :class:`Scrubber` for one run, with the practice's active suppressions."""
+    """A :class:`Scrubber` for one run, with the practice's active suppressions and the
+    rule options of :func:`cleanclaim.edits.options.practice_options`."""
     return Scrubber(
         store,
         selection=selection,
         suppressions=[a.suppression for a in active],
         stored_history=stored_history,
         today=today or dt.date.today(),
+        options=dict(options or {}),
     )
 
 
@@ -230,9 +233,7 @@ def scrub_file(
             if before is not None:
                 before(claim)
             match = resolver.resolve(claim)
-            report.results.append(
-                scrubber.scrub(claim, payer=match.terms, payer_type=match.type)
-            )
+            report.results.append(scrubber.scrub(claim, payer=match.terms, payer_type=match.type))
             report.payers.append(match)
     if not found_837 and not report.problems:
         raise UsageError(f"{path}: no 837P/837I transaction set to scrub")

@@ -16,6 +16,7 @@ import types
 import typing
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
 from sqlalchemy import func, select
@@ -28,6 +29,7 @@ from cleanclaim.edits.context import HistoryLine
 from cleanclaim.edits.context import patient_key as engine_patient_key
 from cleanclaim.edits.engine import Selection
 from cleanclaim.edits.model import ClaimResult
+from cleanclaim.edits.options import practice_options
 from cleanclaim.edits.run import PayerMatch, PayerResolver, ScrubReport, make_scrubber
 from cleanclaim.edits.suppressions import active_suppressions, unused
 from cleanclaim.errors import StorageError
@@ -272,15 +274,22 @@ class StoredScrubber:
         trigger: str = "ingest",
         selection: Selection | None = None,
         today: dt.date | None = None,
+        encounters: Path | None = None,
     ) -> None:
         today = today or dt.date.today()
         self.session = session
         self.user = user
         self.trigger = trigger
-        self.history = StoredHistory(session, practice_id, ensure_salt(session, practice_id, user))
+        salt = ensure_salt(session, practice_id, user)
+        self.history = StoredHistory(session, practice_id, salt)
         self.active = active_suppressions(session, practice_id, today)
         self.scrubber = make_scrubber(
-            store, selection or Selection(), self.active, today=today, stored_history=self.history
+            store,
+            selection or Selection(),
+            self.active,
+            today=today,
+            stored_history=self.history,
+            options=practice_options(session, practice_id, salt=salt, encounters_path=encounters),
         )
         self.resolver = PayerResolver(lambda payer_id, on: find_by_id(session, payer_id, on))
 
@@ -334,6 +343,7 @@ def scrub_stored(
     selection: Selection | None = None,
     since: dt.date | None = None,
     today: dt.date | None = None,
+    encounters: Path | None = None,
 ) -> ScrubReport:
     """Re-scrub the practice's stored claim versions (voids excluded) and record each.
 
@@ -342,7 +352,14 @@ def scrub_stored(
     """
     pid = actor.practice_id
     batch = StoredScrubber(
-        session, pid, store, user=actor.user, trigger="rescrub", selection=selection, today=today
+        session,
+        pid,
+        store,
+        user=actor.user,
+        trigger="rescrub",
+        selection=selection,
+        today=today,
+        encounters=encounters,
     )
     query = select(ClaimRow.id).where(ClaimRow.practice_id == pid, ClaimRow.version_kind != "void")
     if since is not None:
