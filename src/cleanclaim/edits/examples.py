@@ -12,6 +12,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from cleanclaim.claims.model import Claim
 
@@ -30,6 +31,40 @@ class ExLine:
     dos: str | None = None
     revenue_code: str = ""
     prior_auth: str = ""
+    adjudications: tuple[ExAdjudication, ...] = ()
+    """Loop 2430: a prior payer's decision on this line (secondary claims)."""
+
+
+@dataclass(frozen=True)
+class ExAdjudication:
+    """A prior payer's adjudication of one line (837 loop 2430: SVD, CAS, DTP*573).
+
+    The paid amount (SVD02) is the line charge minus ``adjustments``.
+    """
+
+    payer_id: str = "EXPRIMARY"
+    adjustments: tuple[tuple[str, str, str], ...] = ()
+    """CAS triples ``(group, reason, amount)``, e.g. ``("CO", "45", "20.00")``."""
+    adjudicated: str = "2026-05-08"
+
+
+@dataclass(frozen=True)
+class ExOtherPayer:
+    """Another payer on the claim (837 loops 2320/2330A/2330B), for coordination of benefits."""
+
+    sequence: str = "P"
+    """SBR01 of that payer."""
+    filing_indicator: str = "CI"
+    payer_id: str = "EXPRIMARY"
+    name: str = "EXAMPLE OTHER PAYER"
+    paid: str | None = "0.00"
+    """AMT*D (what that payer paid); ``None`` leaves the segment out."""
+    adjustments: tuple[tuple[str, str, str], ...] = ()
+    """Claim-level CAS (2320) triples ``(group, reason, amount)``."""
+    adjudicated: str | None = None
+    """DTP*573 in 2330B."""
+    member_id: str = "EXOTHER01"
+    group_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -53,6 +88,14 @@ class ExClaim:
     submitted: str = "2026-05-10"
     rendering_npi: str = "1234567893"
     member_id: str = "EXMEMBER01"
+    sbr_sequence: str = "P"
+    """SBR01 of the destination payer: ``P`` primary, ``S`` secondary, ``T`` tertiary..."""
+    other_payers: tuple[ExOtherPayer, ...] = ()
+    insurance_type: str = ""
+    """SBR05 of the destination payer (the MSP type when Medicare is not primary)."""
+    related_causes: tuple[str, ...] = ()
+    """CLM11 (837P): ``AA`` auto accident (state OR), ``EM`` employment, ``OA`` other."""
+    rendering_taxonomy: str = "207Q00000X"
 
 
 @dataclass(frozen=True)
@@ -79,6 +122,8 @@ def to_x12(spec: ExClaim) -> str:
         BillingProvider,
         GenClaim,
         GenLine,
+        GenLineAdjudication,
+        GenOtherPayer,
         Payer,
         Person,
         Practitioner,
@@ -98,6 +143,19 @@ def to_x12(spec: ExClaim) -> str:
             dx_pointers=ln.dx,
             revenue_code=ln.revenue_code,
             prior_auth=ln.prior_auth,
+            adjudications=tuple(
+                GenLineAdjudication(
+                    payer_id=adj.payer_id,
+                    procedure=ln.code,
+                    charge=Decimal(ln.charge),
+                    adjudicated=D(adj.adjudicated),
+                    adjustments=_cas(adj.adjustments),
+                    modifiers=ln.modifiers,
+                    units=Decimal(ln.units),
+                    revenue_code=ln.revenue_code,
+                )
+                for adj in ln.adjudications
+            ),
         )
         for ln in spec.lines
     )
@@ -109,7 +167,7 @@ def to_x12(spec: ExClaim) -> str:
         subscriber=Subscriber(spec.member_id, person),
         diagnoses=spec.dx,
         lines=lines,
-        rendering=Practitioner(spec.rendering_npi, "TESTDOCTOR", "PAT", "207Q00000X"),
+        rendering=Practitioner(spec.rendering_npi, "TESTDOCTOR", "PAT", spec.rendering_taxonomy),
         filing_indicator=spec.filing_indicator,
         place_of_service=spec.pos,
         frequency=spec.frequency,
@@ -118,9 +176,68 @@ def to_x12(spec: ExClaim) -> str:
         poa=spec.poa,
         statement_from=day if inst else None,
         statement_to=(D(spec.statement_to) if spec.statement_to else day) if inst else None,
+        sbr_sequence=spec.sbr_sequence,
+        other_payers=tuple(
+            GenOtherPayer(
+                sequence=op.sequence,
+                payer=Payer(op.payer_id, op.name),
+                subscriber=Subscriber(op.member_id, person, op.group_number),
+                filing_indicator=op.filing_indicator,
+                paid=Decimal(op.paid if op.paid is not None else "0.00"),
+                adjustments=_cas(op.adjustments),
+                adjudicated=D(op.adjudicated) if op.adjudicated else None,
+            )
+            for op in spec.other_payers
+        ),
     )
     write = write_837i if inst else write_837p
-    return write([claim], sender="EXSENDER", receiver="EXRECEIVER", created=D(spec.submitted))
+    text = write([claim], sender="EXSENDER", receiver="EXRECEIVER", created=D(spec.submitted))
+    return _patch(text, spec)
+
+
+def _cas(triples: tuple[tuple[str, str, str], ...]) -> tuple[Any, ...]:
+    from cleanclaim.x12.generate.model import GenAdjustment
+
+    return tuple(GenAdjustment(g, r, Decimal(a)) for g, r, a in triples)
+
+
+def _patch(text: str, spec: ExClaim) -> str:
+    """What the generator does not write: SBR05 of the destination payer, CLM11 related
+    causes, and other payers without AMT*D. The transaction's SE01 count is kept right."""
+    if not (spec.insurance_type or spec.related_causes) and all(
+        op.paid is not None for op in spec.other_payers
+    ):
+        return text
+    segments = text.split("~")
+    out: list[str] = []
+    other = -1
+    dropped = 0
+    first_sbr = True
+    for seg in segments:
+        elements = seg.split("*")
+        tag = elements[0].strip()
+        if tag == "SBR" and first_sbr and spec.insurance_type:
+            elements += [""] * (10 - len(elements))
+            elements[5] = spec.insurance_type
+            seg = "*".join(elements)
+        if tag == "SBR":
+            first_sbr = False
+        if tag == "CLM" and spec.related_causes and spec.claim_type == "professional":
+            elements += [""] * (12 - len(elements))
+            parts = [*spec.related_causes[:3], "", "", ""][:3]
+            if "AA" in spec.related_causes:
+                parts.append("OR")  # CLM11-4: the state of an auto accident
+            elements[11] = ":".join(parts).rstrip(":")
+            seg = "*".join(elements)
+        if tag == "AMT" and len(elements) > 1 and elements[1] == "D":
+            other += 1
+            if spec.other_payers[other].paid is None:
+                dropped += 1
+                continue
+        if tag == "SE" and dropped:
+            seg = f"SE*{int(elements[1]) - dropped}*{elements[2]}"
+        out.append(seg)
+    return "~".join(out)
 
 
 def parse_x12(text: str, name: str = "<example>") -> list[Claim]:

