@@ -14,7 +14,7 @@ import typer
 from typer._click import exceptions as click_exc
 
 from cleanclaim import __version__
-from cleanclaim.cli import admin, claims, codesets, hcc, ingest, packs, payers, scrub, validate
+from cleanclaim.cli import admin, claims, codesets, hcc, ingest, packs, payers, scrub
 from cleanclaim.cli._common import state
 from cleanclaim.errors import CleanclaimError
 
@@ -34,7 +34,6 @@ app.add_typer(admin.practices_app, name="practices")
 app.add_typer(admin.users_app, name="users")
 app.command("demo")(admin.demo)
 app.command("ingest")(ingest.ingest)
-app.command("validate")(validate.validate)
 app.add_typer(claims.app, name="claims")
 app.command("scrub")(scrub.scrub)
 app.command("rules")(scrub.rules)
