@@ -8,20 +8,22 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from tests.cli.conftest import Result
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
-def _commands() -> list[list[str]]:
+def _commands() -> list[tuple[list[str], int]]:
+    """``$ cleanclaim ...`` lines with the exit code they document (``# exits N``, else 0)."""
     text = README.read_text("utf-8")
     blocks = re.findall(r"```console\n(.*?)```", text, re.S)
     commands = []
     for block in blocks:
         for line in block.splitlines():
             if line.startswith("$ cleanclaim "):
-                commands.append(shlex.split(line[len("$ cleanclaim ") :]))
+                command, _, comment = line[len("$ cleanclaim ") :].partition("#")
+                match = re.search(r"exits (\d)", comment)
+                commands.append((shlex.split(command), int(match.group(1)) if match else 0))
     return commands
 
 
@@ -29,10 +31,13 @@ def test_readme_has_examples() -> None:
     assert len(_commands()) >= 6
 
 
-def test_readme_examples_run_in_order(cli: Callable[..., Result], db_url: str) -> None:
-    for args in _commands():
+def test_readme_examples_run_in_order(
+    cli: Callable[..., Result], db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(README.parent)
+    for args, code in _commands():
         result = cli(*args)
-        assert result.code == 0, (args, result.err)
+        assert result.code == code, (args, result.out[-2000:], result.err)
         assert "Traceback" not in result.out + result.err
 
 
