@@ -30,8 +30,8 @@ test: venv
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: venv
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench examples
+	$(BIN)/ruff format --check src tests bench examples
 	$(BIN)/mypy
 
 fmt: venv
