@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -18,7 +17,7 @@ from cleanclaim.claims.model import (
     Provider,
     ServiceLine,
 )
-from cleanclaim.x12.npi import valid_npi
+from cleanclaim.x12._837_fast import fast_constructor, npi_is_valid, remember
 from cleanclaim.x12.segments import Segment
 
 ROLES = {
@@ -83,70 +82,117 @@ LOOPS_2420 = {
 DIAGNOSIS_QUALIFIERS = frozenset({"ABK", "ABF", "ABJ", "APR", "ABN", "BK", "BF", "BJ", "PR", "BN"})
 
 
-@dataclass
-class Entity:
-    """An NM1 with the segments that follow it (PRV, REF, DMG)."""
+_PAD = ("",) * 10
+_new_provider = fast_constructor(
+    Provider,
+    ("role", "entity_code", "entity_type", "name", "first_name", "npi", "npi_valid",
+     "taxonomy", "tin", "secondary_ids"),
+)  # fmt: skip
+_new_person = fast_constructor(
+    Person,
+    ("last_name", "first_name", "middle_name", "member_id", "birth_date", "sex", "relationship"),
+)
+_new_payer = fast_constructor(
+    Payer,
+    ("name", "payer_id", "responsibility", "filing_indicator", "group_number", "insurance_type"),
+)
+_PROVIDERS: dict[tuple[object, ...], Provider] = {}
+_PERSONS: dict[tuple[object, ...], Person] = {}
+_PAYERS: dict[tuple[object, ...], Payer] = {}
 
-    code: str
-    entity_type: str
-    name: str
-    first: str | None
-    middle: str | None
-    id_qualifier: str
-    ident: str | None
+
+class Entity:
+    """An NM1 with the segments that follow it (PRV, REF, DMG).
+
+    The NM1 fields are read from its elements when the entity is turned into a provider or
+    a person; the values those produce are shared between claims that name the same party.
+    Class attributes are the defaults.
+    """
+
     taxonomy: str | None = None
     tin: str | None = None
-    refs: list[tuple[str, str]] = field(default_factory=list)
+    refs: list[tuple[str, str]] | None = None
     birth_date: date | None = None
     sex: str | None = None
 
+    def __init__(self, elements: tuple[str, ...]) -> None:
+        self.elements = elements
+        self.code = elements[1].strip() if len(elements) > 1 else ""
+
     @classmethod
     def from_nm1(cls, seg: Segment) -> Entity:
-        return cls(
-            code=seg.get(1).strip(),
-            entity_type=seg.get(2).strip(),
-            name=seg.get(3).strip(),
-            first=seg.get(4).strip() or None,
-            middle=seg.get(5).strip() or None,
-            id_qualifier=seg.get(8).strip(),
-            ident=seg.get(9).strip() or None,
-        )
+        return cls(seg[1])
+
+    # NM102 entity type, NM103 name, NM104 first, NM105 middle, NM108 id qualifier, NM109 id
+    @property
+    def entity_type(self) -> str:
+        return (self.elements + _PAD)[2].strip()
+
+    @property
+    def name(self) -> str:
+        return (self.elements + _PAD)[3].strip()
+
+    @property
+    def first(self) -> str | None:
+        return (self.elements + _PAD)[4].strip() or None
+
+    @property
+    def middle(self) -> str | None:
+        return (self.elements + _PAD)[5].strip() or None
+
+    @property
+    def id_qualifier(self) -> str:
+        return (self.elements + _PAD)[8].strip()
+
+    @property
+    def ident(self) -> str | None:
+        return (self.elements + _PAD)[9].strip() or None
 
     def provider(self, role: str | None = None, taxonomy: str | None = None) -> Provider:
-        npi = self.ident if self.id_qualifier == "XX" else None
-        return Provider(
-            role=role or ROLES.get(self.code, self.code),
-            entity_code=self.code,
-            entity_type=self.entity_type,
-            name=self.name,
-            first_name=self.first,
-            npi=npi,
-            npi_valid=valid_npi(npi) if npi is not None else None,
-            taxonomy=self.taxonomy or taxonomy,
-            tin=self.tin,
-            secondary_ids=tuple(self.refs),
+        refs = tuple(self.refs) if self.refs else ()
+        key = (self.elements, role, self.taxonomy or taxonomy, self.tin, refs)
+        found = _PROVIDERS.get(key)
+        if found is not None:
+            return found
+        e = self.elements + _PAD
+        code = self.code
+        ident = e[9].strip() or None
+        npi = ident if e[8].strip() == "XX" else None
+        made = _new_provider(
+            role or ROLES.get(code, code),
+            code,
+            e[2].strip(),
+            e[3].strip(),
+            e[4].strip() or None,
+            npi,
+            npi_is_valid(npi) if npi is not None else None,
+            self.taxonomy or taxonomy,
+            self.tin,
+            refs,
         )
+        return remember(_PROVIDERS, key, made)
 
     def person(self, relationship: str | None) -> Person:
-        return Person(
-            last_name=self.name,
-            first_name=self.first,
-            middle_name=self.middle,
-            member_id=self.ident,
-            birth_date=self.birth_date,
-            sex=self.sex,
-            relationship=relationship,
+        key = (self.elements, self.birth_date, self.sex, relationship)
+        found = _PERSONS.get(key)
+        if found is not None:
+            return found
+        e = self.elements + _PAD
+        made = _new_person(
+            e[3].strip(),
+            e[4].strip() or None,
+            e[5].strip() or None,
+            e[9].strip() or None,
+            self.birth_date,
+            self.sex,
+            relationship,
         )
+        return remember(_PERSONS, key, made)
 
 
-@dataclass
 class HL:
-    """One hierarchical level and what it carries."""
+    """One hierarchical level and what it carries. Class attributes are the defaults."""
 
-    ident: str
-    parent: str
-    level: str
-    position: int
     taxonomy: str | None = None  # 2000A PRV
     billing: Entity | None = None  # 2010AA
     pay_to: Entity | None = None  # 2010AB
@@ -156,80 +202,99 @@ class HL:
     relationship: str | None = None  # 2000C PAT01
     patient: Entity | None = None  # 2010CA
 
+    def __init__(self, ident: str, parent: str, level: str, position: int) -> None:
+        self.ident, self.parent, self.level, self.position = ident, parent, level, position
+
     def to_payer(self) -> Payer:
         assert self.sbr is not None and self.payer is not None
-        sbr = self.sbr
-        return Payer(
-            name=self.payer.name,
-            payer_id=self.payer.ident,
-            responsibility=sbr.get(1).strip(),
-            filing_indicator=sbr.get(9).strip() or None,
-            group_number=sbr.get(3).strip() or None,
-            insurance_type=sbr.get(5).strip() or None,
+        payer = self.payer
+        key = (self.sbr[1], payer.elements)
+        found = _PAYERS.get(key)
+        if found is not None:
+            return found
+        sbr = self.sbr[1] + _PAD
+        made = _new_payer(
+            payer.name,
+            payer.ident,
+            sbr[1].strip(),
+            sbr[9].strip() or None,
+            sbr[3].strip() or None,
+            sbr[5].strip() or None,
         )
+        return remember(_PAYERS, key, made)
 
 
-@dataclass
 class OtherPayerBuilder:
-    sbr: Segment
-    paid: Decimal | None = None
-    remaining: Decimal | None = None
-    adjustments: list[Adjustment] = field(default_factory=list)
-    subscriber: Entity | None = None
-    payer: Entity | None = None
-    adjudication_date: date | None = None
+    __slots__ = ("adjudication_date", "adjustments", "paid", "payer", "remaining", "sbr",
+                 "subscriber")  # fmt: skip
+
+    def __init__(self, sbr: Segment) -> None:
+        self.sbr = sbr
+        self.paid: Decimal | None = None
+        self.remaining: Decimal | None = None
+        self.adjustments: list[Adjustment] = []
+        self.subscriber: Entity | None = None
+        self.payer: Entity | None = None
+        self.adjudication_date: date | None = None
 
     def build(self) -> OtherPayer:
+        sbr = self.sbr[1] + _PAD
         return OtherPayer(
-            responsibility=self.sbr.get(1).strip(),
-            filing_indicator=self.sbr.get(9).strip() or None,
-            relationship=self.sbr.get(2).strip() or None,
-            group_number=self.sbr.get(3).strip() or None,
+            responsibility=sbr[1].strip(),
+            filing_indicator=sbr[9].strip() or None,
+            relationship=sbr[2].strip() or None,
+            group_number=sbr[3].strip() or None,
             name=self.payer.name if self.payer else "",
             payer_id=self.payer.ident if self.payer else None,
             paid_amount=self.paid,
             remaining_patient_liability=self.remaining,
             adjustments=tuple(self.adjustments),
             adjudication_date=self.adjudication_date,
-            subscriber=self.subscriber.person(self.sbr.get(2).strip() or None)
-            if self.subscriber
-            else None,
+            subscriber=self.subscriber.person(sbr[2].strip() or None) if self.subscriber else None,
             source_segment=self.sbr.position,
         )
 
 
-@dataclass
 class AdjudicationBuilder:
-    svd: Segment
-    payer_id: str
-    paid: Decimal
-    qualifier: str | None
-    code: str | None
-    modifiers: tuple[str, ...]
-    paid_units: Decimal | None
-    adjustments: list[Adjustment] = field(default_factory=list)
-    adjudication_date: date | None = None
+    __slots__ = ("adjudication_date", "adjustments", "code", "modifiers", "paid", "paid_units",
+                 "payer_id", "qualifier", "svd")  # fmt: skip
+
+    def __init__(
+        self,
+        svd: Segment,
+        payer_id: str,
+        paid: Decimal,
+        qualifier: str | None,
+        code: str | None,
+        modifiers: tuple[str, ...],
+        paid_units: Decimal | None,
+    ) -> None:
+        self.svd, self.payer_id, self.paid = svd, payer_id, paid
+        self.qualifier, self.code, self.modifiers = qualifier, code, modifiers
+        self.paid_units = paid_units
+        self.adjustments: list[Adjustment] = []
+        self.adjudication_date: date | None = None
 
     def build(self) -> LineAdjudication:
+        svd = self.svd[1] + _PAD
         return LineAdjudication(
             payer_id=self.payer_id,
             paid_amount=self.paid,
             procedure_qualifier=self.qualifier,
             procedure_code=self.code,
             modifiers=self.modifiers,
-            revenue_code=self.svd.get(4).strip() or None,
+            revenue_code=svd[4].strip() or None,
             paid_units=self.paid_units,
-            bundled_line_number=self.svd.get(6).strip() or None,
+            bundled_line_number=svd[6].strip() or None,
             adjustments=tuple(self.adjustments),
             adjudication_date=self.adjudication_date,
             source_segment=self.svd.position,
         )
 
 
-@dataclass
 class LineBuilder:
-    lx: Segment
-    number: int
+    """A 2400 service line being read. Class attributes are the defaults."""
+
     service: Segment | None = None
     charge: Decimal = Decimal(0)
     units: Decimal | None = None
@@ -243,39 +308,56 @@ class LineBuilder:
     emergency: str | None = None
     service_from: date | None = None
     service_to: date | None = None
-    refs: dict[str, str] = field(default_factory=dict)
     ndc: str | None = None
     ndc_quantity: Decimal | None = None
     ndc_unit: str | None = None
-    providers: list[Entity] = field(default_factory=list)
-    adjudications: list[AdjudicationBuilder] = field(default_factory=list)
+
+    def __init__(self, lx: Segment, number: int) -> None:
+        self.lx, self.number = lx, number
+        self.refs: dict[str, str] = {}
+        self.providers: list[Entity] = []
+        self.adjudications: list[AdjudicationBuilder] = []
 
 
-@dataclass
 class ClaimBuilder:
-    clm: Segment
-    hl: HL
-    claim_id: str
-    total: Decimal
-    clm05_1: str
-    frequency: str
-    billing: Provider
-    pay_to: Provider | None
-    payer: Payer
-    subscriber: Person
-    patient: Person
-    refs: dict[str, str] = field(default_factory=dict)
-    dates: list[ClaimDate] = field(default_factory=list)
+    """A 2300 claim being read. Class attributes are the defaults; the rarely used lists
+    are created on first use (``None`` until then)."""
+
     statement_from: date | None = None
     statement_to: date | None = None
     admission_date: date | None = None
     admission_hour: str | None = None
     discharge_hour: str | None = None
-    diagnoses: list[Diagnosis] = field(default_factory=list)
-    codes: list[InstitutionalCode] = field(default_factory=list)
-    conditions: list[str] = field(default_factory=list)
     drg: str | None = None
     cl1: Segment | None = None
-    providers: dict[str, Entity] = field(default_factory=dict)
-    other_payers: list[OtherPayerBuilder] = field(default_factory=list)
-    lines: list[ServiceLine] = field(default_factory=list)
+    dates: list[ClaimDate] | None = None
+    codes: list[InstitutionalCode] | None = None
+    conditions: list[str] | None = None
+    other_payers: list[OtherPayerBuilder] | None = None
+
+    def __init__(
+        self,
+        clm: Segment,
+        hl: HL,
+        claim_id: str,
+        total: Decimal,
+        clm05_1: str,
+        frequency: str,
+        billing: Provider,
+        pay_to: Provider | None,
+        payer: Payer,
+        subscriber: Person,
+        patient: Person,
+    ) -> None:
+        self.clm, self.hl, self.claim_id, self.total = clm, hl, claim_id, total
+        self.clm05_1, self.frequency, self.billing, self.pay_to = (
+            clm05_1,
+            frequency,
+            billing,
+            pay_to,
+        )
+        self.payer, self.subscriber, self.patient = payer, subscriber, patient
+        self.refs: dict[str, str] = {}
+        self.diagnoses: list[Diagnosis] = []
+        self.providers: dict[str, Entity] = {}
+        self.lines: list[ServiceLine] = []

@@ -4,45 +4,76 @@ from __future__ import annotations
 
 from cleanclaim.claims.model import Claim, ClaimType, Provider, ServiceLine, Submission
 from cleanclaim.x12._837_build import ClaimBuilder, Entity, LineBuilder
+from cleanclaim.x12._837_fast import fast_constructor
 from cleanclaim.x12._837_values import parse_date
 from cleanclaim.x12._envelope_model import TransactionSet
 from cleanclaim.x12.segments import Delimiters, Segment
+
+_PAD = ("",) * 24
+_new_line = fast_constructor(
+    ServiceLine,
+    ("number", "charge", "units", "unit_basis", "procedure_qualifier", "procedure_code",
+     "modifiers", "revenue_code", "place_of_service", "diagnosis_pointers", "emergency",
+     "service_date_from", "service_date_to", "rendering_provider", "other_providers",
+     "line_item_control_number", "prior_authorization", "ndc", "ndc_quantity", "ndc_unit",
+     "adjudications", "source_segment"),
+)  # fmt: skip
+_CLAIM_FIELDS = (
+    "claim_id", "claim_type", "total_charge", "frequency_code", "billing_provider",
+    "subscriber", "patient", "payer", "submission", "lines", "place_of_service",
+    "facility_type_code", "pay_to_provider", "rendering_provider", "referring_provider",
+    "attending_provider", "operating_provider", "other_operating_provider",
+    "supervising_provider", "service_facility", "other_payers", "original_reference",
+    "prior_authorization", "referral_number", "medical_record_number", "statement_from",
+    "statement_to", "admission_date", "admission_hour", "discharge_hour", "dates", "diagnoses",
+    "drg", "condition_codes", "institutional_codes", "admission_type", "admission_source",
+    "patient_status", "assignment", "benefits_assigned", "release_of_information",
+    "related_causes", "delay_reason", "source_segment",
+)  # fmt: skip
+_new_claim = fast_constructor(Claim, _CLAIM_FIELDS)
 
 
 def _opt(seg: Segment, i: int) -> str | None:
     return seg.get(i).strip() or None
 
 
-def _provider(entities: dict[str, Entity], *codes: str) -> Provider | None:
-    """The provider of the first NM101 in ``codes`` that the claim has."""
-    return next((entities[c].provider() for c in codes if c in entities), None)
+def _provider(entities: dict[str, Entity], code: str) -> Provider | None:
+    entity = entities.get(code)
+    return entity.provider() if entity is not None else None
 
 
 def freeze_line(line: LineBuilder) -> ServiceLine:
-    rendering = next((e for e in line.providers if e.code == "82"), None)
-    return ServiceLine(
-        number=line.number,
-        charge=line.charge,
-        units=line.units,
-        unit_basis=line.unit_basis,
-        procedure_qualifier=line.qualifier,
-        procedure_code=line.code,
-        modifiers=line.modifiers,
-        revenue_code=line.revenue_code,
-        place_of_service=line.place_of_service,
-        diagnosis_pointers=line.pointers,
-        emergency=line.emergency,
-        service_date_from=line.service_from,
-        service_date_to=line.service_to,
-        rendering_provider=rendering.provider() if rendering else None,
-        other_providers=tuple(e.provider() for e in line.providers if e is not rendering),
-        line_item_control_number=line.refs.get("6R"),
-        prior_authorization=line.refs.get("G1"),
-        ndc=line.ndc,
-        ndc_quantity=line.ndc_quantity,
-        ndc_unit=line.ndc_unit,
-        adjudications=tuple(a.build() for a in line.adjudications),
-        source_segment=line.lx.position,
+    rendering = None
+    for entity in line.providers:
+        if entity.code == "82":
+            rendering = entity
+            break
+    refs = line.refs
+    return _new_line(
+        line.number,
+        line.charge,
+        line.units,
+        line.unit_basis,
+        line.qualifier,
+        line.code,
+        line.modifiers,
+        line.revenue_code,
+        line.place_of_service,
+        line.pointers,
+        line.emergency,
+        line.service_from,
+        line.service_to,
+        rendering.provider() if rendering else None,
+        tuple(e.provider() for e in line.providers if e is not rendering)
+        if len(line.providers) > (rendering is not None)
+        else (),
+        refs.get("6R"),
+        refs.get("G1"),
+        line.ndc,
+        line.ndc_quantity,
+        line.ndc_unit,
+        tuple(a.build() for a in line.adjudications) if line.adjudications else (),
+        line.lx[0],
     )
 
 
@@ -74,52 +105,58 @@ def freeze_claim(
     cb: ClaimBuilder, claim_type: ClaimType, submission: Submission, d: Delimiters
 ) -> Claim:
     prof = claim_type == "professional"
-    clm, cl1, p = cb.clm, cb.cl1, cb.providers
-    return Claim(
-        claim_id=cb.claim_id,
-        claim_type=claim_type,
-        total_charge=cb.total,
-        frequency_code=cb.frequency,
-        billing_provider=cb.billing,
-        subscriber=cb.subscriber,
-        patient=cb.patient,
-        payer=cb.payer,
-        submission=submission,
-        lines=tuple(cb.lines),
-        place_of_service=cb.clm05_1 if prof else None,
-        facility_type_code=None if prof else cb.clm05_1,
-        pay_to_provider=cb.pay_to,
-        rendering_provider=_provider(p, "82"),
-        referring_provider=_provider(p, "DN", "P3"),
-        attending_provider=_provider(p, "71"),
-        operating_provider=_provider(p, "72"),
-        other_operating_provider=_provider(p, "ZZ"),
-        supervising_provider=_provider(p, "DQ"),
-        service_facility=_provider(p, "77"),
-        other_payers=tuple(o.build() for o in cb.other_payers),
-        original_reference=cb.refs.get("F8"),
-        prior_authorization=cb.refs.get("G1"),
-        referral_number=cb.refs.get("9F"),
-        medical_record_number=cb.refs.get("EA"),
-        statement_from=cb.statement_from,
-        statement_to=cb.statement_to,
-        admission_date=cb.admission_date,
-        admission_hour=cb.admission_hour,
-        discharge_hour=cb.discharge_hour,
-        dates=tuple(cb.dates),
-        diagnoses=tuple(cb.diagnoses),
-        drg=cb.drg,
-        condition_codes=tuple(cb.conditions),
-        institutional_codes=tuple(cb.codes),
-        admission_type=_opt(cl1, 1) if cl1 else None,
-        admission_source=_opt(cl1, 2) if cl1 else None,
-        patient_status=_opt(cl1, 3) if cl1 else None,
-        assignment=_opt(clm, 7),
-        benefits_assigned=_opt(clm, 8),
-        release_of_information=_opt(clm, 9),
-        related_causes=tuple(c.strip() for c in clm.components(11, d)[:3] if c.strip())
-        if prof
-        else (),
-        delay_reason=_opt(clm, 20),
-        source_segment=clm.position,
+    clm, cl1, p, refs = cb.clm, cb.cl1, cb.providers, cb.refs
+    e = clm[1] + _PAD
+    c1 = cl1[1] + _PAD if cl1 else None
+    if prof:
+        causes = e[11].split(d.component)[:3]
+        related = tuple(c.strip() for c in causes if c.strip())
+    else:
+        related = ()
+    referring = p.get("DN") or p.get("P3")
+    return _new_claim(
+        cb.claim_id,
+        claim_type,
+        cb.total,  # total_charge
+        cb.frequency,  # frequency_code
+        cb.billing,  # billing_provider
+        cb.subscriber,
+        cb.patient,
+        cb.payer,
+        submission,
+        tuple(cb.lines),
+        cb.clm05_1 if prof else None,  # place_of_service
+        None if prof else cb.clm05_1,  # facility_type_code
+        cb.pay_to,  # pay_to_provider
+        _provider(p, "82"),  # rendering_provider
+        referring.provider() if referring is not None else None,
+        _provider(p, "71"),  # attending_provider
+        _provider(p, "72"),  # operating_provider
+        _provider(p, "ZZ"),  # other_operating_provider
+        _provider(p, "DQ"),  # supervising_provider
+        _provider(p, "77"),  # service_facility
+        tuple(o.build() for o in cb.other_payers) if cb.other_payers else (),
+        refs.get("F8"),  # original_reference
+        refs.get("G1"),  # prior_authorization
+        refs.get("9F"),  # referral_number
+        refs.get("EA"),  # medical_record_number
+        cb.statement_from,
+        cb.statement_to,
+        cb.admission_date,
+        cb.admission_hour,
+        cb.discharge_hour,
+        tuple(cb.dates) if cb.dates else (),
+        tuple(cb.diagnoses),
+        cb.drg,
+        tuple(cb.conditions) if cb.conditions else (),  # condition_codes
+        tuple(cb.codes) if cb.codes else (),  # institutional_codes
+        (c1[1].strip() or None) if c1 else None,  # admission_type
+        (c1[2].strip() or None) if c1 else None,  # admission_source
+        (c1[3].strip() or None) if c1 else None,  # patient_status
+        e[7].strip() or None,  # assignment
+        e[8].strip() or None,  # benefits_assigned
+        e[9].strip() or None,  # release_of_information
+        related,  # related_causes
+        e[20].strip() or None,  # delay_reason
+        clm[0],  # source_segment
     )

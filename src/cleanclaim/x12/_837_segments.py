@@ -11,6 +11,7 @@ from cleanclaim.x12._837_build import (
     ClaimBuilder,
     LineBuilder,
 )
+from cleanclaim.x12._837_fast import fast_constructor, remember
 from cleanclaim.x12._837_values import hi_codes, opt_decimal, procedure, to_decimal, to_int
 from cleanclaim.x12._envelope_model import TransactionKind, TransactionSet
 from cleanclaim.x12.segments import Delimiters, Segment
@@ -20,20 +21,29 @@ def _opt(seg: Segment, i: int) -> str | None:
     return seg.get(i).strip() or None
 
 
+_PAD = ("",) * 12
+_POINTERS: dict[str, tuple[int, ...]] = {}
+
+
 def read_sv1(line: LineBuilder, seg: Segment, d: Delimiters) -> None:
     """SV1 (837P professional service) into ``line``."""
-    line.qualifier, line.code, line.modifiers = procedure(seg.get(1), d)
+    e = seg[1] + _PAD
+    line.qualifier, line.code, line.modifiers = procedure(e[1], d)
     if line.code is None:
         raise ValueError("SV101-2 procedure code is missing")
-    if not seg.get(2).strip():
+    if not e[2].strip():
         raise ValueError("SV102 line charge is missing")
-    line.charge = to_decimal(seg.get(2), "SV102")
-    line.unit_basis = seg.get(3).strip()
-    line.units = opt_decimal(seg.get(4), "SV104")
-    line.place_of_service = _opt(seg, 5)
-    pointers = [p for p in seg.components(7, d) if p.strip()]
-    line.pointers = tuple(to_int(p, "SV107") for p in pointers)
-    line.emergency = _opt(seg, 9)
+    line.charge = to_decimal(e[2], "SV102")
+    line.unit_basis = e[3].strip()
+    line.units = opt_decimal(e[4], "SV104")
+    line.place_of_service = e[5].strip() or None
+    key = e[7] + d.component
+    found = _POINTERS.get(key)
+    if found is None:
+        pointers = [p for p in e[7].split(d.component) if p.strip()]
+        found = remember(_POINTERS, key, tuple(to_int(p, "SV107") for p in pointers))
+    line.pointers = found
+    line.emergency = e[9].strip() or None
 
 
 def read_sv2(line: LineBuilder, seg: Segment, d: Delimiters) -> None:
@@ -66,20 +76,52 @@ def read_svd(seg: Segment, d: Delimiters) -> AdjudicationBuilder:
     )
 
 
+_new_diagnosis = fast_constructor(Diagnosis, ("qualifier", "code", "pointer", "poa"))
+_DIAGNOSES: dict[tuple[str, str, int, str | None], Diagnosis] = {}
+_SIMPLE_HI: dict[tuple[str, str], tuple[str, str]] = {}
+"""(HI composite, component separator) -> (qualifier, code) for composites already read
+that are plain diagnoses: two parts, no date, amount or POA."""
+
+
 def add_hi(claim: ClaimBuilder, seg: Segment, d: Delimiters) -> None:
     """Sort the codes of one HI segment into diagnoses, DRG, condition and other codes."""
+    diagnoses = claim.diagnoses
+    elements, component = seg[1], d.component
+    simple = [_SIMPLE_HI.get((elements[i], component)) for i in range(1, len(elements))]
+    if None not in simple:  # every composite is a plain ``qualifier:code`` diagnosis seen before
+        for q, code in simple:  # type: ignore[misc]
+            _add_diagnosis(diagnoses, q, code, None)
+        return
     for code in hi_codes(seg, d):
         q = code.qualifier
         if q in DIAGNOSIS_QUALIFIERS:
-            rank = len(claim.diagnoses) + 1
-            claim.diagnoses.append(Diagnosis(q, code.code, rank, code.poa))
+            _add_diagnosis(diagnoses, q, code.code, code.poa)
         elif q == "DR":
             claim.drg = code.code
         elif q == "BG":
+            if claim.conditions is None:
+                claim.conditions = []
             claim.conditions.append(code.code)
         else:
             start, end = (code.date.start, code.date.end) if code.date else (None, None)
+            if claim.codes is None:
+                claim.codes = []
             claim.codes.append(InstitutionalCode(q, code.code, start, end, code.amount))
+    for raw in elements[1:]:
+        parts = raw.split(component)
+        if len(parts) == 2:
+            q, code = parts[0].strip(), parts[1].strip()
+            if q in DIAGNOSIS_QUALIFIERS and code:
+                remember(_SIMPLE_HI, (raw, component), (q, code))
+
+
+def _add_diagnosis(diagnoses: list[Diagnosis], q: str, code: str, poa: str | None) -> None:
+    rank = len(diagnoses) + 1
+    key = (q, code, rank, poa)
+    found = _DIAGNOSES.get(key)
+    if found is None:
+        found = remember(_DIAGNOSES, key, _new_diagnosis(q, code, rank, poa))
+    diagnoses.append(found)
 
 
 def claim_type_of(ts: TransactionSet, path: str) -> ClaimType:

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from cleanclaim.claims.model import Adjustment
+from cleanclaim.x12._837_fast import DECIMALS, fast_constructor, remember
 from cleanclaim.x12.segments import Delimiters, Segment
 
 _DECIMAL = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)")
@@ -22,21 +23,35 @@ _MAX_DIGITS = 18  # X12 R data type: at most 18 digits
 
 def to_decimal(text: str, name: str) -> Decimal:
     """An X12 ``R``/``N`` value: optional minus, digits, optional point. No exponent, no commas."""
+    found = DECIMALS.get(text)
+    if found is not None:
+        return found
     value = text.strip()
     if not _DECIMAL.fullmatch(value) or sum(ch.isdigit() for ch in value) > _MAX_DIGITS:
         raise ValueError(f"{name} is not an X12 decimal number")
-    return Decimal(value)
+    return remember(DECIMALS, text, Decimal(value))
 
 
 def opt_decimal(text: str, name: str) -> Decimal | None:
+    if not text:
+        return None
+    found = DECIMALS.get(text)
+    if found is not None:
+        return found
     return to_decimal(text, name) if text.strip() else None
 
 
+_INTS: dict[str, int] = {}
+
+
 def to_int(text: str, name: str) -> int:
+    found = _INTS.get(text)
+    if found is not None:
+        return found
     value = text.strip()
     if not (value.isascii() and value.isdigit()) or len(value) > 9:
         raise ValueError(f"{name} is not a whole number")
-    return int(value)
+    return remember(_INTS, text, int(value))
 
 
 def _show(value: str) -> str:
@@ -64,12 +79,19 @@ class DateValue:
     time: str | None = None
 
 
+_D8_VALUES: dict[str, DateValue] = {}
+
+
 def parse_date(fmt: str, text: str, name: str) -> DateValue:
     """A date in format ``D8``, ``RD8``, ``DT`` or ``TM``."""
+    if fmt == "D8":
+        found = _D8_VALUES.get(text)
+        if found is not None:
+            return found
     value = text.strip()
     try:
         if fmt == "D8":
-            return DateValue(_d8(value))
+            return remember(_D8_VALUES, text, DateValue(_d8(value)))
         if fmt == "RD8":
             first, sep, last = value.partition("-")
             if not sep:
@@ -89,28 +111,42 @@ def parse_date(fmt: str, text: str, name: str) -> DateValue:
     raise ValueError(f"unsupported date format qualifier {_show(fmt)}")
 
 
+_PROCEDURES: dict[tuple[str, str], tuple[str | None, str | None, tuple[str, ...]]] = {}
+
+
 def procedure(composite: str, d: Delimiters) -> tuple[str | None, str | None, tuple[str, ...]]:
     """``HC:99213:25:59`` -> (qualifier, code, modifiers); empty parts become ``None``/dropped."""
+    key = (composite, d.component)
+    found = _PROCEDURES.get(key)
+    if found is not None:
+        return found
     parts = [p.strip() for p in composite.split(d.component)] if composite else []
     qualifier = parts[0] if parts and parts[0] else None
     code = parts[1] if len(parts) > 1 and parts[1] else None
     modifiers = tuple(m for m in parts[2:6] if m)
-    return qualifier, code, modifiers
+    return remember(_PROCEDURES, key, (qualifier, code, modifiers))
+
+
+_new_adjustment = fast_constructor(Adjustment)
+_CAS_NAMES = {i: (f"CAS{i + 1:02d}", f"CAS{i + 2:02d}") for i in range(2, 20, 3)}
+_PAD = ("",) * 20
 
 
 def cas_adjustments(seg: Segment) -> list[Adjustment]:
     """The (reason, amount, quantity) triples of a CAS segment."""
-    group = seg.get(1).strip()
+    e = seg[1] + _PAD
+    group = e[1].strip()
     if not group:
         raise ValueError("CAS01 adjustment group code is missing")
     out: list[Adjustment] = []
     for i in range(2, 20, 3):
-        reason = seg.get(i).strip()
+        reason = e[i].strip()
         if not reason:
             continue
-        amount = to_decimal(seg.get(i + 1), f"CAS{i + 1:02d}")
-        quantity = opt_decimal(seg.get(i + 2), f"CAS{i + 2:02d}")
-        out.append(Adjustment(group, reason, amount, quantity))
+        amount_name, quantity_name = _CAS_NAMES[i]
+        amount = to_decimal(e[i + 1], amount_name)
+        quantity = opt_decimal(e[i + 2], quantity_name)
+        out.append(_new_adjustment(group, reason, amount, quantity))
     if not out:
         raise ValueError("CAS has no adjustment reason code")
     return out
@@ -125,19 +161,26 @@ class HiCode:
     poa: str | None
 
 
+_HI_NAMES = [f"HI{i:02d}" for i in range(100)]
+
+
 def hi_codes(seg: Segment, d: Delimiters) -> list[HiCode]:
     """Every composite of an HI segment (HI01..HI12), in order."""
     out: list[HiCode] = []
-    for i in range(1, len(seg.elements)):
-        raw = seg.get(i)
+    elements, component = seg[1], d.component
+    for i in range(1, len(elements)):
+        raw = elements[i]
         if not raw.strip():
             continue
-        parts = [p.strip() for p in raw.split(d.component)]
-        parts += [""] * (9 - len(parts))
-        qualifier, code = parts[0], parts[1]
-        name = f"HI{i:02d}"
+        parts = [p.strip() for p in raw.split(component)]
+        qualifier, code = parts[0], parts[1] if len(parts) > 1 else ""
+        name = _HI_NAMES[i] if i < 100 else f"HI{i:02d}"
         if not qualifier or not code:
             raise ValueError(f"{name} has no code list qualifier or code")
+        if len(parts) == 2:
+            out.append(HiCode(qualifier, code, None, None, None))
+            continue
+        parts += [""] * (9 - len(parts))
         when = parse_date(parts[2], parts[3], f"{name}-4") if parts[2] and parts[3] else None
         amount = opt_decimal(parts[4], f"{name}-5")
         out.append(HiCode(qualifier, code, when, amount, parts[8] or None))

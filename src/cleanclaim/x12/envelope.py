@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import BinaryIO
 
@@ -57,6 +58,21 @@ DEFAULT_MAX_SET_SEGMENTS = 1_000_000
 """Segments kept for one transaction set; a longer set is marked bad (memory bound)."""
 
 _SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}")
+_VALID_IDS: set[str] = set()
+"""Segment ids already seen to match ``_SEGMENT_ID`` (at most 26 * 37 * 37 of them)."""
+_SET_BOUNDARIES = frozenset({"ST", "SE", "GE", "IEA"})
+_ID, _ELEMENTS = itemgetter(0), itemgetter(1)
+
+
+def _next_special(ids: list[str], start: int, special: set[str]) -> int:
+    """Index of the first id from ``start`` on that is in ``special``, else ``len(ids)``."""
+    best = len(ids)
+    for sid in special:
+        try:
+            best = ids.index(sid, start, best)
+        except ValueError:
+            continue
+    return best
 
 
 @dataclass
@@ -74,7 +90,8 @@ class _Problem:
 class _OpenSet:
     st: Segment
     segments: list[Segment]
-    count: int = 1
+    dropped: int = 0
+    """Segments counted but not kept (over ``max_set_segments``)."""
     problem: _Problem = field(default_factory=_Problem)
 
 
@@ -117,8 +134,28 @@ class EnvelopeReader:
         self._set: _OpenSet | None = None
 
     def __iter__(self) -> Iterator[TransactionSet | InterchangeSummary]:
-        for seg in self.reader:
-            yield from self._feed(seg)
+        cap, feed = self.max_set_segments, self._feed
+        for batch in self.reader.batches():
+            # Runs of ordinary segments inside an open set are appended in bulk; everything
+            # else (envelope segments, ids not yet validated, the cap) goes through _feed.
+            ids = list(map(_ID, map(_ELEMENTS, batch)))
+            found = set(ids)
+            special = (found - _VALID_IDS) | (found & _SET_BOUNDARIES)
+            start, n = 0, len(batch)
+            while start < n:
+                open_set = self._set
+                if open_set is not None:
+                    end = _next_special(ids, start, special)
+                    end = min(end, start + cap - len(open_set.segments))
+                    if end > start:
+                        open_set.segments.extend(batch[start:end])
+                        start = end
+                        continue
+                yield from feed(batch[start])
+                sid = ids[start]
+                if sid in special and sid in _VALID_IDS and sid not in _SET_BOUNDARIES:
+                    special.discard(sid)  # validated by _feed just now
+                start += 1
         yield from self._close_all("at end of file", None, None)
 
     def transaction_sets(self) -> Iterator[TransactionSet]:
@@ -217,14 +254,18 @@ class EnvelopeReader:
             )
 
     def _add(self, open_set: _OpenSet, seg: Segment) -> None:
-        open_set.count += 1
-        if seg is not open_set.st and not _SEGMENT_ID.fullmatch(seg.id):
-            open_set.problem.set(
-                f"malformed segment id {seg.id[:4]!r}", seg.position, seg.id[:4] or None
-            )
+        sid = seg.id
+        if sid not in _VALID_IDS and seg is not open_set.st:
+            if _SEGMENT_ID.fullmatch(sid):
+                _VALID_IDS.add(sid)
+            else:
+                open_set.problem.set(
+                    f"malformed segment id {sid[:4]!r}", seg.position, sid[:4] or None
+                )
         if len(open_set.segments) < self.max_set_segments:
             open_set.segments.append(seg)
-        elif len(open_set.segments) == self.max_set_segments:
+        else:
+            open_set.dropped += 1
             open_set.problem.set(
                 f"transaction set has more than {self.max_set_segments} segments",
                 seg.position,
@@ -235,10 +276,10 @@ class EnvelopeReader:
         open_set = self._set
         assert open_set is not None
         count, control, st02 = se.get(1), se.get(2), open_set.st.get(2)
-        if count != str(open_set.count):
+        total = len(open_set.segments) + open_set.dropped
+        if count != str(total):
             open_set.problem.set(
-                f"SE01 segment count is {count!r} but the transaction set has "
-                f"{open_set.count} segments",
+                f"SE01 segment count is {count!r} but the transaction set has {total} segments",
                 se.position,
                 se.id,
             )

@@ -39,12 +39,41 @@ from cleanclaim.claims.remittance import (
     Remittance,
 )
 from cleanclaim.errors import X12Error
+from cleanclaim.x12._837_fast import DATES, DECIMALS, fast_constructor, remember
 from cleanclaim.x12.segments import Delimiters, Segment
 
 _AMOUNT = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")
 _DATE = re.compile(r"\d{8}")
 _MAX_DIGITS = 18
 ENVELOPE_IDS = frozenset({"ISA", "GS", "GE", "IEA", "SE"})
+
+_new_adjustment = fast_constructor(
+    Adjustment, ("group", "reason", "amount", "quantity", "position")
+)
+_new_reference = fast_constructor(Reference, ("qualifier", "value", "position"))
+_new_amount = fast_constructor(Amount, ("qualifier", "amount", "position"))
+_new_entity = fast_constructor(
+    Entity,
+    ("entity_code", "entity_type", "last_name", "first_name", "middle_name", "suffix",
+     "id_qualifier", "id", "position"),
+)  # fmt: skip
+_new_line = fast_constructor(
+    RemitLine,
+    ("number", "procedure", "charge", "paid", "revenue_code", "units", "original_procedure",
+     "original_units", "service_date", "service_from", "service_to", "adjustments",
+     "remark_codes", "reject_codes", "references", "amounts", "position"),
+)  # fmt: skip
+_new_claim = fast_constructor(
+    RemitClaim,
+    ("patient_control_number", "status", "charge", "paid", "patient_responsibility",
+     "filing_indicator", "payer_claim_control_number", "facility_code", "frequency", "drg",
+     "entities", "adjustments", "outpatient", "inpatient", "statement_from", "statement_to",
+     "received", "references", "amounts", "lines", "position"),
+)  # fmt: skip
+_PROCEDURES: dict[tuple[str, str], Procedure] = {}
+_PAD = ("",) * 12
+_LINE_DATES = {"472": "service_date", "150": "service_from", "151": "service_to"}
+_CLAIM_DATES = {"232": "statement_from", "233": "statement_to", "050": "received"}
 
 
 class ElementReader:
@@ -63,27 +92,33 @@ class ElementReader:
 
     def error(self, seg: Segment, reason: str) -> X12Error:
         """An error located at ``seg`` in the current loop."""
-        return X12Error(self.path_name, reason, segment=seg.position, segment_id=seg.id,
-                        loop=self.loop)
+        return X12Error(
+            self.path_name, reason, segment=seg.position, segment_id=seg.id, loop=self.loop
+        )
 
     def text(self, seg: Segment, index: int) -> str:
         """Element ``index``, which must not be empty."""
-        value = seg.get(index)
+        elements = seg[1]
+        value = elements[index] if index < len(elements) else ""
         if not value:
             raise self.error(seg, f"{seg.id}{index:02d} is missing")
         return value
 
     def opt_amount(self, seg: Segment, index: int) -> Decimal | None:
         """Element ``index`` as a decimal (X12 ``R`` type), or ``None`` when empty."""
-        value = seg.get(index)
+        elements = seg[1]
+        value = elements[index] if index < len(elements) else ""
         if not value:
             return None
+        found = DECIMALS.get(value)
+        if found is not None:
+            return found
         name = f"{seg.id}{index:02d}"
         if not _AMOUNT.fullmatch(value):
             raise self.error(seg, f"{name} is not a valid amount")
         if sum(ch.isdigit() for ch in value) > _MAX_DIGITS:
             raise self.error(seg, f"{name} has more than {_MAX_DIGITS} digits")
-        return Decimal(value)
+        return remember(DECIMALS, value, Decimal(value))
 
     def amount(self, seg: Segment, index: int) -> Decimal:
         """Element ``index`` as a decimal; it must not be empty."""
@@ -101,11 +136,16 @@ class ElementReader:
 
     def parse_date(self, seg: Segment, index: int, value: str) -> dt.date:
         """``value`` (from element ``index``) as a CCYYMMDD date."""
+        found = DATES.get(value)
+        if found is not None:
+            return found
         if _DATE.fullmatch(value):
             try:
-                return dt.date(int(value[:4]), int(value[4:6]), int(value[6:]))
+                day = dt.date(int(value[:4]), int(value[4:6]), int(value[6:]))
             except ValueError:
                 pass
+            else:
+                return remember(DATES, value, day)
         raise self.error(seg, f"{seg.id}{index:02d} is not a valid date (CCYYMMDD)")
 
     def opt_date(self, seg: Segment, index: int) -> dt.date | None:
@@ -123,21 +163,27 @@ class ElementReader:
 
     def entity(self, seg: Segment) -> Entity:
         """An NM1 segment as an :class:`Entity`."""
-        return Entity(entity_code=self.text(seg, 1), entity_type=seg.get(2),
-                      last_name=seg.get(3), first_name=seg.get(4), middle_name=seg.get(5),
-                      suffix=seg.get(7), id_qualifier=seg.get(8), id=seg.get(9),
-                      position=seg.position)
+        e = seg[1] + _PAD
+        return _new_entity(self.text(seg, 1), e[2], e[3], e[4], e[5], e[7], e[8], e[9], seg[0])
 
     def procedure(self, seg: Segment, index: int) -> Procedure:
         """A procedure composite (``HC:99213:25``) at element ``index``."""
-        parts = self.components(seg, index)
+        elements = seg[1]
+        composite = elements[index] if index < len(elements) else ""
+        key = (composite, self.delimiters.component)
+        found = _PROCEDURES.get(key)
+        if found is not None:
+            return found
+        parts = composite.split(self.delimiters.component)
         if len(parts) < 2 or not parts[0] or not parts[1]:
             raise self.error(seg, f"{seg.id}{index:02d} has no procedure code")
-        return Procedure(parts[0], parts[1], tuple(m for m in parts[2:6] if m))
+        made = Procedure(parts[0], parts[1], tuple(m for m in parts[2:6] if m))
+        return remember(_PROCEDURES, key, made)
 
 
-def parse_835(segments: Sequence[Segment], delimiters: Delimiters, path_name: str, *,
-              control_number: str = "") -> Remittance:
+def parse_835(
+    segments: Sequence[Segment], delimiters: Delimiters, path_name: str, *, control_number: str = ""
+) -> Remittance:
     """Parse the segments of one 835 transaction set.
 
     Args:
@@ -151,9 +197,71 @@ def parse_835(segments: Sequence[Segment], delimiters: Delimiters, path_name: st
             a loop segment out of place, BPR/TRN/N1*PR/N1*PE missing).
     """
     parser = _Parser(ElementReader(path_name, delimiters), control_number)
+    get = parser.handlers.get
     for seg in segments:
-        parser.feed(seg)
+        if parser.first is None:
+            parser.feed(seg)
+            continue
+        elements = seg[1]
+        handler = get(elements[0]) if elements else None
+        if handler is not None:
+            handler(seg)
     return parser.finish()
+
+
+class _ClaimDraft:
+    """A CLP loop being read; frozen into a :class:`RemitClaim` when it ends. The class
+    attributes are the values its later segments (MOA, MIA, DTM) may set."""
+
+    outpatient: OutpatientAdjudication | None = None
+    inpatient: InpatientAdjudication | None = None
+    statement_from: dt.date | None = None
+    statement_to: dt.date | None = None
+    received: dt.date | None = None
+
+    def __init__(self, clp: tuple[Any, ...]) -> None:
+        self.clp = clp  # CLP01..CLP11 values (see _Parser._clp), then the position
+        self.entities: list[Entity] = []
+        self.adjustments: list[Adjustment] = []
+        self.references: list[Reference] = []
+        self.amounts: list[Amount] = []
+        self.lines: list[RemitLine] = []
+
+    def freeze(self) -> RemitClaim:
+        (pcn, status, charge, paid, responsibility, filing, control, facility, frequency,
+         drg, position) = self.clp  # fmt: skip
+        return _new_claim(
+            pcn, status, charge, paid, responsibility, filing, control, facility, frequency,
+            drg, self.entities, self.adjustments, self.outpatient, self.inpatient,
+            self.statement_from, self.statement_to, self.received, self.references,
+            self.amounts, self.lines, position,
+        )  # fmt: skip
+
+
+class _LineDraft:
+    """An SVC loop being read; frozen into a :class:`RemitLine` when it ends."""
+
+    service_date: dt.date | None = None
+    service_from: dt.date | None = None
+    service_to: dt.date | None = None
+    remark_codes: tuple[str, ...] = ()
+    reject_codes: tuple[str, ...] = ()
+
+    def __init__(self, svc: tuple[Any, ...]) -> None:
+        self.svc = svc  # number, SVC01..SVC07 values (see _Parser._svc), then the position
+        self.adjustments: list[Adjustment] = []
+        self.references: list[Reference] = []
+        self.amounts: list[Amount] = []
+
+    def freeze(self) -> RemitLine:
+        number, procedure, charge, paid, revenue, units, original, original_units, position = (
+            self.svc
+        )
+        return _new_line(
+            number, procedure, charge, paid, revenue, units, original, original_units,
+            self.service_date, self.service_from, self.service_to, self.adjustments,
+            self.remark_codes, self.reject_codes, self.references, self.amounts, position,
+        )  # fmt: skip
 
 
 class _Parser:
@@ -167,16 +275,26 @@ class _Parser:
         self.payer: Payer | None = None
         self.payee: Payee | None = None
         self.claims: list[RemitClaim] = []
-        self.claim: RemitClaim | None = None
-        self.claim_updates: dict[str, Any] = {}
-        self.line: RemitLine | None = None
-        self.line_updates: dict[str, Any] = {}
+        self.claim: _ClaimDraft | None = None
+        self.line: _LineDraft | None = None
         self.plb: list[ProviderAdjustment] = []
         self.handlers: dict[str, Callable[[Segment], None]] = {
-            "ST": self._st, "BPR": self._bpr, "TRN": self._trn, "N1": self._n1,
-            "REF": self._ref, "DTM": self._dtm, "PER": self._per, "LX": self._lx,
-            "CLP": self._clp, "CAS": self._cas, "NM1": self._nm1, "MIA": self._mia,
-            "MOA": self._moa, "AMT": self._amt, "SVC": self._svc, "LQ": self._lq,
+            "ST": self._st,
+            "BPR": self._bpr,
+            "TRN": self._trn,
+            "N1": self._n1,
+            "REF": self._ref,
+            "DTM": self._dtm,
+            "PER": self._per,
+            "LX": self._lx,
+            "CLP": self._clp,
+            "CAS": self._cas,
+            "NM1": self._nm1,
+            "MIA": self._mia,
+            "MOA": self._moa,
+            "AMT": self._amt,
+            "SVC": self._svc,
+            "LQ": self._lq,
             "PLB": self._plb,
         }
 
@@ -190,20 +308,34 @@ class _Parser:
     def finish(self) -> Remittance:
         self._close_claim()
         first = self.first
-        missing = [name for name, ok in (("BPR", "total_paid" in self.header),
-                                         ("TRN", "trace_number" in self.header),
-                                         ("N1*PR (payer)", self.payer is not None),
-                                         ("N1*PE (payee)", self.payee is not None)) if not ok]
+        missing = [
+            name
+            for name, ok in (
+                ("BPR", "total_paid" in self.header),
+                ("TRN", "trace_number" in self.header),
+                ("N1*PR (payer)", self.payer is not None),
+                ("N1*PE (payee)", self.payee is not None),
+            )
+            if not ok
+        ]
         if first is None or missing:
             what = ", ".join(missing) if first is not None else "segments"
-            raise X12Error(self.r.path_name, f"835 transaction set has no {what}",
-                           segment=first.position if first else None,
-                           segment_id=first.id if first else None)
+            raise X12Error(
+                self.r.path_name,
+                f"835 transaction set has no {what}",
+                segment=first.position if first else None,
+                segment_id=first.id if first else None,
+            )
         assert self.payer is not None and self.payee is not None
-        return Remittance(control_number=self.control_number, payer=self.payer,
-                          payee=self.payee, claims=self.claims,
-                          provider_adjustments=self.plb, position=first.position,
-                          **self.header)
+        return Remittance(
+            control_number=self.control_number,
+            payer=self.payer,
+            payee=self.payee,
+            claims=self.claims,
+            provider_adjustments=self.plb,
+            position=first.position,
+            **self.header,
+        )
 
     # -- header and parties ---------------------------------------------------------
     def _st(self, seg: Segment) -> None:
@@ -218,9 +350,14 @@ class _Parser:
         credit_debit = self.r.text(seg, 3)
         if credit_debit not in ("C", "D"):
             raise self.r.error(seg, f"BPR03 must be C or D, found {credit_debit!r}")
-        self.header.update(handling_code=self.r.text(seg, 1), total_paid=self.r.amount(seg, 2),
-                           credit_debit=credit_debit, payment_method=seg.get(4),
-                           payment_date=self.r.opt_date(seg, 16), bpr_position=seg.position)
+        self.header.update(
+            handling_code=self.r.text(seg, 1),
+            total_paid=self.r.amount(seg, 2),
+            credit_debit=credit_debit,
+            payment_method=seg.get(4),
+            payment_date=self.r.opt_date(seg, 16),
+            bpr_position=seg.position,
+        )
 
     def _trn(self, seg: Segment) -> None:
         self.header.update(trace_number=self.r.text(seg, 2), trace_payer_id=seg.get(3))
@@ -235,7 +372,7 @@ class _Parser:
             self.payee = Payee(seg.get(2), seg.get(3), seg.get(4), [], seg.position)
 
     def _ref(self, seg: Segment) -> None:
-        ref = Reference(self.r.text(seg, 1), seg.get(2), seg.position)
+        ref = _new_reference(self.r.text(seg, 1), seg.get(2), seg[0])
         if self.line is not None:
             self.line.references.append(ref)
         elif self.claim is not None:
@@ -252,21 +389,20 @@ class _Parser:
     def _dtm(self, seg: Segment) -> None:
         qualifier, day = self.r.text(seg, 1), self.r.date(seg, 2)
         if self.line is not None:
-            key = {"472": "service_date", "150": "service_from", "151": "service_to"}
-            if qualifier in key:
-                self.line_updates[key[qualifier]] = day
+            key = _LINE_DATES.get(qualifier)
+            if key is not None:
+                setattr(self.line, key, day)
         elif self.claim is not None:
-            key = {"232": "statement_from", "233": "statement_to", "050": "received"}
-            if qualifier in key:
-                self.claim_updates[key[qualifier]] = day
+            key = _CLAIM_DATES.get(qualifier)
+            if key is not None:
+                setattr(self.claim, key, day)
         elif qualifier == "405":
             self.header["production_date"] = day
 
     def _per(self, seg: Segment) -> None:
         if self.r.loop == "1000A" and self.payer is not None:
             channels = tuple((seg.get(i), seg.get(i + 1)) for i in (3, 5, 7) if seg.get(i))
-            self.payer.contacts.append(Contact(seg.get(1), seg.get(2), channels,
-                                               seg.position))
+            self.payer.contacts.append(Contact(seg.get(1), seg.get(2), channels, seg.position))
 
     def _lx(self, seg: Segment) -> None:
         self._close_claim()
@@ -280,16 +416,13 @@ class _Parser:
         status = r.text(seg, 2)
         if status not in CLAIM_STATUS:
             raise r.error(seg, f"CLP02 claim status {status!r} is not a valid code")
-        self.claim = RemitClaim(
-            patient_control_number=r.text(seg, 1), status=status, charge=r.amount(seg, 3),
-            paid=r.amount(seg, 4), patient_responsibility=r.opt_amount(seg, 5),
-            filing_indicator=seg.get(6), payer_claim_control_number=seg.get(7),
-            facility_code=seg.get(8), frequency=seg.get(9), drg=seg.get(11), entities=[],
-            adjustments=[], outpatient=None, inpatient=None, statement_from=None,
-            statement_to=None, received=None, references=[], amounts=[], lines=[],
-            position=seg.position)
+        e = seg[1] + _PAD
+        self.claim = _ClaimDraft((
+            r.text(seg, 1), status, r.amount(seg, 3), r.amount(seg, 4), r.opt_amount(seg, 5),
+            e[6], e[7], e[8], e[9], e[11], seg[0],
+        ))  # fmt: skip
 
-    def _need_claim(self, seg: Segment) -> RemitClaim:
+    def _need_claim(self, seg: Segment) -> _ClaimDraft:
         if self.claim is None:
             raise self.r.error(seg, f"{seg.id} before any CLP")
         return self.claim
@@ -303,27 +436,29 @@ class _Parser:
         self._need_claim(seg).entities.append(self.r.entity(seg))
 
     def _moa(self, seg: Segment) -> None:
-        self._need_claim(seg)
+        claim = self._need_claim(seg)
         remarks = tuple(seg.get(i) for i in range(3, 8) if seg.get(i))
-        self.claim_updates["outpatient"] = OutpatientAdjudication(
-            self.r.opt_amount(seg, 1), self.r.opt_amount(seg, 2), remarks, seg.position)
+        claim.outpatient = OutpatientAdjudication(
+            self.r.opt_amount(seg, 1), self.r.opt_amount(seg, 2), remarks, seg.position
+        )
 
     def _mia(self, seg: Segment) -> None:
-        self._need_claim(seg)
+        claim = self._need_claim(seg)
         remarks = tuple(seg.get(i) for i in (5, 20, 21, 22, 23) if seg.get(i))
-        self.claim_updates["inpatient"] = InpatientAdjudication(
-            self.r.opt_amount(seg, 1), self.r.opt_amount(seg, 4), remarks, seg.position)
+        claim.inpatient = InpatientAdjudication(
+            self.r.opt_amount(seg, 1), self.r.opt_amount(seg, 4), remarks, seg.position
+        )
 
     def _amt(self, seg: Segment) -> None:
         claim = self._need_claim(seg)
-        amount = Amount(self.r.text(seg, 1), self.r.amount(seg, 2), seg.position)
+        amount = _new_amount(self.r.text(seg, 1), self.r.amount(seg, 2), seg[0])
         (self.line.amounts if self.line is not None else claim.amounts).append(amount)
 
     def _close_claim(self) -> None:
         self._close_line()
         if self.claim is not None:
-            self.claims.append(replace(self.claim, **self.claim_updates))
-        self.claim, self.claim_updates = None, {}
+            self.claims.append(self.claim.freeze())
+        self.claim = None
 
     # -- service lines --------------------------------------------------------------
     def _svc(self, seg: Segment) -> None:
@@ -331,29 +466,30 @@ class _Parser:
         self._close_line()
         self.r.loop = "2110"
         r = self.r
-        original = r.procedure(seg, 6) if seg.get(6) else None
-        self.line = RemitLine(
-            number=len(claim.lines) + 1, procedure=r.procedure(seg, 1), charge=r.amount(seg, 2),
-            paid=r.amount(seg, 3), revenue_code=seg.get(4), units=r.opt_amount(seg, 5),
-            original_procedure=original, original_units=r.opt_amount(seg, 7),
-            service_date=None, service_from=None, service_to=None, adjustments=[],
-            remark_codes=(), reject_codes=(), references=[], amounts=[],
-            position=seg.position)
+        e = seg[1] + _PAD
+        original = r.procedure(seg, 6) if e[6] else None
+        self.line = _LineDraft((
+            len(claim.lines) + 1, r.procedure(seg, 1), r.amount(seg, 2), r.amount(seg, 3), e[4],
+            r.opt_amount(seg, 5), original, r.opt_amount(seg, 7), seg[0],
+        ))  # fmt: skip
 
     def _lq(self, seg: Segment) -> None:
-        if self.line is None:
+        line = self.line
+        if line is None:
             raise self.r.error(seg, "LQ outside a service line (SVC)")
         qualifier, code = self.r.text(seg, 1), self.r.text(seg, 2)
-        key = {"HE": "remark_codes", "RX": "reject_codes"}.get(qualifier)
-        if key is None:
+        if qualifier == "HE":
+            line.remark_codes = (*line.remark_codes, code)
+        elif qualifier == "RX":
+            line.reject_codes = (*line.reject_codes, code)
+        else:
             raise self.r.error(seg, f"LQ01 must be HE or RX, found {qualifier!r}")
-        self.line_updates[key] = (*self.line_updates.get(key, ()), code)
 
     def _close_line(self) -> None:
         if self.line is not None and self.claim is not None:
-            self.claim.lines.append(replace(self.line, **self.line_updates))
+            self.claim.lines.append(self.line.freeze())
             self.r.loop = "2100"
-        self.line, self.line_updates = None, {}
+        self.line = None
 
     # -- provider adjustments -------------------------------------------------------
     def _plb(self, seg: Segment) -> None:
@@ -367,21 +503,27 @@ def parse_cas(r: ElementReader, seg: Segment) -> list[Adjustment]:
     (reason, amount, quantity)."""
     group = r.text(seg, 1)
     if group not in ADJUSTMENT_GROUPS:
-        raise r.error(seg, f"CAS01 group code {group!r} is not one of "
-                           f"{', '.join(sorted(ADJUSTMENT_GROUPS))}")
-    if len(seg.elements) > 20:
+        raise r.error(
+            seg, f"CAS01 group code {group!r} is not one of {', '.join(sorted(ADJUSTMENT_GROUPS))}"
+        )
+    elements = seg[1]
+    size = len(elements)
+    if size > 20:
         raise r.error(seg, "CAS has more than 6 reason/amount/quantity triples")
+    e = elements + _PAD
+    position = seg[0]
     adjustments: list[Adjustment] = []
-    for i in range(2, len(seg.elements), 3):
-        reason, amount = seg.get(i), seg.get(i + 1)
-        if not reason and not amount and not seg.get(i + 2):
+    for i in range(2, size, 3):
+        reason, amount = e[i], e[i + 1]
+        if not reason and not amount and not e[i + 2]:
             continue
         if not reason:
             raise r.error(seg, f"CAS{i:02d} is missing: an amount has no reason code")
         if not amount:
             raise r.error(seg, f"CAS{i + 1:02d} is missing: reason {reason} has no amount")
-        adjustments.append(Adjustment(group, reason, r.amount(seg, i + 1),
-                                      r.opt_amount(seg, i + 2), seg.position))
+        adjustments.append(
+            _new_adjustment(group, reason, r.amount(seg, i + 1), r.opt_amount(seg, i + 2), position)
+        )
     if not adjustments:
         raise r.error(seg, "CAS02 is missing: a CAS needs at least one adjustment")
     return adjustments
@@ -402,8 +544,11 @@ def parse_plb(r: ElementReader, seg: Segment) -> list[ProviderAdjustment]:
         if not amount:
             raise r.error(seg, f"PLB{i + 1:02d} is missing: reason {parts[0]} has no amount")
         reference = parts[1] if len(parts) > 1 else ""
-        entries.append(ProviderAdjustment(provider, period, parts[0], reference,
-                                          r.amount(seg, i + 1), seg.position))
+        entries.append(
+            ProviderAdjustment(
+                provider, period, parts[0], reference, r.amount(seg, i + 1), seg.position
+            )
+        )
     if not entries:
         raise r.error(seg, "PLB03 is missing: a PLB needs at least one adjustment")
     return entries

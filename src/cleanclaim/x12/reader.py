@@ -25,13 +25,14 @@ belongs to: :attr:`X12Reader.interchange` is updated *before* each ISA segment i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import count, repeat
 from pathlib import Path
 from typing import BinaryIO
 
 from cleanclaim.errors import UsageError, X12Error
-from cleanclaim.x12.segments import Delimiters, Segment
+from cleanclaim.x12.segments import Delimiters, Segment, make_segment
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
@@ -57,6 +58,26 @@ _LENIENT_ISA_WINDOW = 512
 _BOM = "\xef\xbb\xbf"  # UTF-8 byte-order mark, decoded as latin-1
 _SPACE = " \t\r\n"
 _LINE_BREAKS = "\r\n"
+_FAST_MIN = 4096
+"""Read another chunk before a fast pass that would see fewer complete characters than this."""
+_new_tuple = tuple.__new__
+
+
+def _find_start(joined: str, term: str, prefix: str, test: Callable[[str], bool]) -> int:
+    """Index of the first segment of ``joined`` (segments joined by ``term``) that starts
+    with ``prefix`` and passes ``test``, or a number past the end."""
+    at = 0 if joined.startswith(prefix) else joined.find(term + prefix)
+    while at >= 0:
+        start = at + 1 if joined[at] == term else at
+        end = joined.find(term, start)
+        if test(joined[start:] if end < 0 else joined[start:end]):
+            return joined.count(term, 0, start)
+        at = joined.find(term + prefix, start)
+    return len(joined) + 1
+
+
+def _looks_like_isa(text: str) -> bool:
+    return text.startswith("ISA") and (len(text) == 3 or not text[3].isalnum())
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +110,10 @@ class _Buffer:
         self.pos = 0
         self.offset = 0  # file offset of text[0]
         self.eof = False
+
+    def read_more(self) -> bool:
+        """Append one more chunk; false at end of file."""
+        return self._read()
 
     def _read(self) -> bool:
         if self.eof:
@@ -199,15 +224,25 @@ class X12Reader:
         return self.interchange.delimiters if self.interchange else Delimiters()
 
     def __iter__(self) -> Iterator[Segment]:
+        for batch in self.batches():
+            yield from batch
+
+    def batches(self) -> Iterator[list[Segment]]:
+        """The segments in lists (one list per chunk read, roughly), for fast consumers.
+
+        An ISA is always the first segment of its list, and :attr:`interchange` is updated
+        before that list is yielded. A fatal error is raised only after every segment before
+        it has been yielded.
+        """
         if isinstance(self._source, Path):
             try:
                 fh = self._source.open("rb")
             except OSError as exc:
                 raise UsageError(f"{self.path_name}: cannot read file: {exc.strerror}") from None
             with fh:
-                yield from self._segments(fh)
+                yield from self._batches(fh)
         else:
-            yield from self._segments(self._source)
+            yield from self._batches(self._source)
 
     # -- internals -------------------------------------------------------------------------
 
@@ -216,34 +251,21 @@ class X12Reader:
     ) -> X12Error:
         return X12Error(self.path_name, reason, segment=position, segment_id=segment_id)
 
-    def _segments(self, fh: BinaryIO) -> Iterator[Segment]:
+    def _batches(self, fh: BinaryIO) -> Iterator[list[Segment]]:
         buf = _Buffer(fh, self.chunk_size)
         position = 0
         in_interchange = False
         started = False
-        limit = self.max_segment_bytes
         while True:
             if in_interchange:
-                # Fast path: the next segment lies whole in the buffer and is not an ISA.
-                text, pos, skip = buf.text, buf.pos, self._skip
-                end = len(text)
-                while pos < end and text[pos] in skip:
-                    pos += 1
-                if end - pos > 3 and not (
-                    text.startswith("ISA", pos) and not text[pos + 3].isalnum()
-                ):
-                    i = text.find(self._terminator, pos, pos + limit + 1)
-                    if i >= 0:
-                        buf.pos = i + 1
-                        raw = text[pos:i].strip(self._strip)
-                        if raw:
-                            position += 1
-                            fast = self._make(raw, position)
-                            if fast.elements[0] == "IEA":
-                                in_interchange = False
-                            yield fast
+                batch, in_interchange = self._fast(buf, position)
+                if batch:
+                    position = batch[-1][0]
+                    yield batch
+                    if not in_interchange:  # the batch ended with an IEA
                         continue
-                buf.pos = pos
+            # The slow path: one segment, whatever it is (an ISA, damage, the end of the
+            # file, a segment cut by the end of the buffer).
             bom = False
             if not in_interchange:
                 buf.skip(_SPACE)
@@ -263,7 +285,7 @@ class X12Reader:
                 isa = self._read_isa(buf, position, bom)
                 started = True
                 in_interchange = True
-                yield isa
+                yield [isa]
                 continue
             if not started:
                 if head[:2] in ("\xff\xfe", "\xfe\xff"):
@@ -278,9 +300,53 @@ class X12Reader:
             if seg is None:
                 continue
             position += 1
-            if seg.id == "IEA":
+            if seg[1][0] == "IEA":
                 in_interchange = False
-            yield seg
+            yield [seg]
+
+    def _fast(self, buf: _Buffer, position: int) -> tuple[list[Segment], bool]:
+        """Every ordinary segment that lies whole in the buffer, split in one go.
+
+        Stops before the first segment that needs the slow path (an ISA, an overlong
+        segment, a line break inside a segment) and after an IEA. Returns the segments and
+        whether the interchange is still open. The work per segment is done by C-level
+        ``map``/``zip`` pipelines; Python code runs per chunk.
+        """
+        term, text, pos = self._terminator, buf.text, buf.pos
+        last = text.rfind(term, pos)
+        if last - pos < _FAST_MIN and not buf.eof and buf.read_more():
+            text, pos = buf.text, buf.pos
+            last = text.rfind(term, pos)
+        if last < pos:
+            return [], True
+        pieces = text[pos:last].split(term)
+        segs = list(map(str.strip, pieces, repeat(self._strip)))
+        joined = term.join(segs)  # no terminator inside a piece: a match never spans two
+        stop = len(segs)
+        if max(map(len, pieces)) > self.max_segment_bytes:
+            limit = self.max_segment_bytes
+            stop = next((i for i, p in enumerate(pieces) if len(p) > limit), stop)
+        stop = min(stop, _find_start(joined, term, "ISA", _looks_like_isa))
+        for ch in self._breaks:
+            at = joined.find(ch)
+            if at >= 0:
+                stop = min(stop, joined.count(term, 0, at))
+        still_open = True
+        sep = self._element
+        iea = _find_start(joined, term, "IEA", lambda s: s == "IEA" or s[3] == sep)
+        if iea < stop:
+            stop, still_open = iea + 1, False
+        if stop == len(segs):
+            buf.pos = last + 1
+        else:
+            buf.pos = pos + sum(map(len, pieces[:stop])) + stop
+            del segs[stop:]
+        if "" in segs:
+            segs = [s for s in segs if s]
+        elements = map(tuple, map(str.split, segs, repeat(sep)))
+        return list(
+            map(_new_tuple, repeat(Segment), zip(count(position + 1), elements))
+        ), still_open
 
     def _read_segment(self, buf: _Buffer, position: int) -> Segment | None:
         d = self.delimiters
@@ -304,7 +370,7 @@ class X12Reader:
                 position,
                 _segment_id(text),
             )
-        return Segment(position, tuple(text.split(self._element)))
+        return make_segment(position, tuple(text.split(self._element)))
 
     def _read_isa(self, buf: _Buffer, position: int, bom: bool) -> Segment:
         byte_offset = buf.byte_offset
@@ -379,7 +445,7 @@ class X12Reader:
         self._strip = "".join(ch for ch in _SPACE if ch not in (sep, terminator))
         self._breaks = "".join(ch for ch in _LINE_BREAKS if ch not in (sep, terminator))
         self._element, self._terminator = sep, terminator
-        return Segment(position, elements)
+        return make_segment(position, elements)
 
 
 def _show_id(text: str) -> str:

@@ -7,6 +7,10 @@ Every parser above this layer sees segments as :class:`Segment` values, each car
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import itemgetter
+from typing import TYPE_CHECKING
+
+__all__ = ["Delimiters", "Segment", "make_segment"]
 
 
 @dataclass(frozen=True)
@@ -19,23 +23,52 @@ class Delimiters:
     segment: str = "~"
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
-    """One segment: its id, its elements (element 0 is the id) and its position in the file."""
+class Segment(tuple[int, tuple[str, ...]]):
+    """One segment: its id, its elements (element 0 is the id) and its position in the file.
 
-    position: int
-    """1-based position of the segment in the file."""
-    elements: tuple[str, ...]
+    Immutable and hashable. It is a ``(position, elements)`` pair underneath, so that the
+    reader can build millions of them cheaply; use the attributes, not the indexes.
+    """
+
+    __slots__ = ()
+    __match_args__ = ("position", "elements")
+
+    def __new__(cls, position: int, elements: tuple[str, ...]) -> Segment:
+        return tuple.__new__(cls, (position, elements))
+
+    if TYPE_CHECKING:
+
+        @property
+        def position(self) -> int:
+            """1-based position of the segment in the file."""
+            return self[0]
+
+        @property
+        def elements(self) -> tuple[str, ...]:
+            """The elements; element 0 is the segment id."""
+            return self[1]
+
+    else:
+        position = property(itemgetter(0), doc="1-based position of the segment in the file.")
+        elements = property(itemgetter(1), doc="The elements; element 0 is the segment id.")
+
+    def __repr__(self) -> str:
+        return f"Segment(position={self[0]!r}, elements={self[1]!r})"
+
+    def __getnewargs__(self) -> tuple[int, tuple[str, ...]]:
+        return (self[0], self[1])
 
     @property
     def id(self) -> str:
         """The segment id (``CLM``, ``SV1``...)."""
-        return self.elements[0] if self.elements else ""
+        elements = self[1]
+        return elements[0] if elements else ""
 
     def get(self, index: int, default: str = "") -> str:
         """Element ``index`` (1-based, as in the implementation guides), or ``default``."""
-        if index < len(self.elements):
-            return self.elements[index]
+        elements = self[1]
+        if index < len(elements):
+            return elements[index]
         return default
 
     def components(self, index: int, delimiters: Delimiters) -> list[str]:
@@ -50,3 +83,11 @@ class Segment:
         """
         value = self.get(index)
         return value.split(delimiters.repetition) if delimiters.repetition else [value]
+
+
+_new_tuple = tuple.__new__
+
+
+def make_segment(position: int, elements: tuple[str, ...]) -> Segment:
+    """``Segment(position, elements)`` without the Python-level constructor call."""
+    return _new_tuple(Segment, (position, elements))
