@@ -301,7 +301,13 @@ def phase_ours(path: str, repeat: str) -> dict[str, Any]:
 
     kinds_837 = (TransactionKind.PROFESSIONAL_837, TransactionKind.INSTITUTIONAL_837)
 
+    from cleanclaim.x12.gctune import bulk_parsing
+
     def run() -> dict[str, Any]:
+        with bulk_parsing():
+            return _run()
+
+    def _run() -> dict[str, Any]:
         claims = lines = sets = bad = 0
         for item in iter_envelope(Path(path)):
             if not isinstance(item, TransactionSet):

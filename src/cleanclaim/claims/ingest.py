@@ -47,6 +47,7 @@ from cleanclaim.errors import StorageError, UsageError
 from cleanclaim.storage.accounts import Actor
 from cleanclaim.storage.db import get_engine, session_scope
 from cleanclaim.storage.tables_x12 import ClaimRow
+from cleanclaim.x12.gctune import bulk_parsing
 
 __all__ = [
     "FileReport",
@@ -146,7 +147,7 @@ def ingest_file(
     engine = engine or get_engine()
     msb = max_segment_bytes or get_settings().max_segment_bytes
     try:
-        with session_scope(engine) as session:
+        with bulk_parsing(), session_scope(engine) as session:
             hook = on_claim_stored if scrub else _no_scrub
             return FileIngest(session, actor, path, sha, size, progress, msb, hook).run()
     except StorageError as exc:
