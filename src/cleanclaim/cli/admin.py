@@ -17,13 +17,20 @@ users_app = typer.Typer(help="Users and their roles.", no_args_is_help=True)
 
 def upgrade_database() -> str | None:
     """Migrate to the newest schema and seed the shipped payer defaults."""
+    from cleanclaim.errors import StorageError
     from cleanclaim.payers.registry import seed_defaults
     from cleanclaim.storage.db import session_scope
     from cleanclaim.storage.migrate import upgrade
 
     revision = upgrade()
-    with session_scope() as session:
-        seed_defaults(session)
+    for attempt in range(3):
+        try:
+            with session_scope() as session:
+                seed_defaults(session)
+            break
+        except StorageError:  # a concurrent process seeded the same rows first
+            if attempt == 2:
+                raise
     return revision
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cleanclaim.errors import NotFoundError, UsageError
@@ -79,7 +80,11 @@ def get_practice(session: Session, key: str, *, create_default: bool = True) -> 
     practice = session.scalar(select(Practice).where(Practice.key == key))
     if practice is None:
         if key == DEFAULT_PRACTICE and create_default:
-            return add_practice(session, key=key, name="Default practice", by=SYSTEM_USER)
+            try:
+                with session.begin_nested():
+                    return add_practice(session, key=key, name="Default practice", by=SYSTEM_USER)
+            except IntegrityError:  # another process created it at the same moment
+                return session.scalars(select(Practice).where(Practice.key == key)).one()
         raise NotFoundError(f"no practice {key!r}; create it with: cleanclaim practices add {key}")
     return practice
 
