@@ -119,5 +119,8 @@ class AuditEvent(Base):
     entity: Mapped[str] = mapped_column(String(64))
     entity_key: Mapped[str] = mapped_column(String(200))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-from cleanclaim.storage import tables_x12 as _tables_x12  # noqa: E402,F401
+
+
+# The tables of later domains register themselves on Base.metadata when imported.
 from cleanclaim.storage import tables_edits as _tables_edits  # noqa: E402,F401
+from cleanclaim.storage import tables_x12 as _tables_x12  # noqa: E402,F401
