@@ -18,10 +18,18 @@ pytestmark = pytest.mark.db
 OTHER_NPI = "1245319599"
 
 
-def visit(claim_id: str, dos: str, *dx: str, member: str = "EXMEMBER01", code: str = "99214",
-          **kw: Any) -> ExClaim:
-    return ExClaim(lines=(ExLine(code),), dx=dx, dos=dos, claim_id=claim_id,
-                   submitted="2026-06-30", member_id=member, **kw)
+def visit(
+    claim_id: str, dos: str, *dx: str, member: str = "EXMEMBER01", code: str = "99214", **kw: Any
+) -> ExClaim:
+    return ExClaim(
+        lines=(ExLine(code),),
+        dx=dx,
+        dos=dos,
+        claim_id=claim_id,
+        submitted="2026-06-30",
+        member_id=member,
+        **kw,
+    )
 
 
 CLAIMS = (
@@ -29,8 +37,9 @@ CLAIMS = (
     visit("A26", "2026-02-03", "I10"),
     visit("B25", "2025-03-01", "E11.22", member="EXMEMBER02"),
     visit("B26", "2026-03-01", "E11.22", member="EXMEMBER02"),
-    visit("C25", "2025-04-01", "E11.22", member="EXMEMBER03", filing_indicator="CI",
-          payer_id="EXCOMM"),
+    visit(
+        "C25", "2025-04-01", "E11.22", member="EXMEMBER03", filing_indicator="CI", payer_id="EXCOMM"
+    ),
     visit("D25", "2025-04-01", "E11.22", member="EXMEMBER04", code="80053"),
     visit("E25", "2025-09-09", "I50.22", member="EXMEMBER05", rendering_npi=OTHER_NPI),
 )
@@ -66,8 +75,12 @@ def test_gaps_per_provider(stored: Run) -> None:
     assert len(patient["patient_key"]) == 64
     gap = patient["gaps"][1]
     assert gap == {
-        "hcc": "37", "label": "Diabetes with Chronic Complications", "codes": ["E11.22"],
-        "last_coded": "2025-06-10", "raf": gap["raf"], "dollars": gap["dollars"],
+        "hcc": "37",
+        "label": "Diabetes with Chronic Complications",
+        "codes": ["E11.22"],
+        "last_coded": "2025-06-10",
+        "raf": gap["raf"],
+        "dollars": gap["dollars"],
     }
     assert patient["raf"] is not None and patient["dollars"] is not None
 
@@ -110,15 +123,23 @@ def test_year_without_coefficients(stored: Run) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        pytest.param(["--patient", "Smith"], "error: --patient 'Smith': give a patient key as "
-                     "listed by `cleanclaim hcc gaps` (8 to 64 hexadecimal characters)",
-                     id="name-instead-of-key"),
-        pytest.param(["--patient", "abc"], "error: --patient 'abc': give a patient key",
-                     id="key-too-short"),
-        pytest.param(["--year", "1999"], "error: --year 1999: expected a year between 2000 "
-                     "and 2100", id="year-out-of-range"),
-        pytest.param(["--base-rate", "lots"], "error: hcc_base_rate 'lots': not a number",
-                     id="bad-rate"),
+        pytest.param(
+            ["--patient", "Smith"],
+            "error: --patient 'Smith': give a patient key as "
+            "listed by `cleanclaim hcc gaps` (8 to 64 hexadecimal characters)",
+            id="name-instead-of-key",
+        ),
+        pytest.param(
+            ["--patient", "abc"], "error: --patient 'abc': give a patient key", id="key-too-short"
+        ),
+        pytest.param(
+            ["--year", "1999"],
+            "error: --year 1999: expected a year between 2000 and 2100",
+            id="year-out-of-range",
+        ),
+        pytest.param(
+            ["--base-rate", "lots"], "error: hcc_base_rate 'lots': not a number", id="bad-rate"
+        ),
     ],
 )
 def test_usage_errors(cli: Run, db_url: str, args: list[str], message: str) -> None:

@@ -73,8 +73,9 @@ def test_import_and_lookup(empty_store: CodesetStore, tmp_path: Path) -> None:
         pytest.param("0001F", D(2026, 1, 1), True, id="open-row"),
     ],
 )
-def test_row_dates(empty_store: CodesetStore, tmp_path: Path, code: str, day: D,
-                   valid: bool) -> None:
+def test_row_dates(
+    empty_store: CodesetStore, tmp_path: Path, code: str, day: D, valid: bool
+) -> None:
     release, _ = empty_store.import_file("cpt", _write(tmp_path))
     assert empty_store.table(release).valid_on(code, day) is valid
 
@@ -89,8 +90,9 @@ def test_window_needed_when_the_name_has_no_year(tmp_path: Path) -> None:
     path = _write(tmp_path, name="licensed.csv")
     with pytest.raises(UsageError, match="cannot tell the effective dates of this CPT file"):
         cpt.parse(path, ImportOptions())
-    parsed = cpt.parse(path, ImportOptions(effective_from=D(2025, 1, 1),
-                                           effective_to=D(2025, 12, 31)))
+    parsed = cpt.parse(
+        path, ImportOptions(effective_from=D(2025, 1, 1), effective_to=D(2025, 12, 31))
+    )
     assert parsed.version == "2025-01-01"
 
 
@@ -102,19 +104,39 @@ def test_cpt_is_never_bundled() -> None:
     ("text", "line", "reason"),
     [
         pytest.param("", 1, "empty file", id="empty"),
-        pytest.param("code,descriptor\n99213,X\n", 1, "missing column 'effective_from' in header",
-                     id="missing-column"),
-        pytest.param("code,effective_from\n9921,2026-01-01\n", 2,
-                     "'9921' is not a CPT code (5 digits, or 4 digits and F/T/U)", id="bad-code"),
-        pytest.param("code,effective_from\nG0438,2026-01-01\n", 2,
-                     "'G0438' is not a CPT code (5 digits, or 4 digits and F/T/U)",
-                     id="level-2-code"),
-        pytest.param("code,effective_from\n99213,2026-13-01\n", 2,
-                     "bad date '2026-13-01' (expected YYYY-MM-DD)", id="bad-date"),
-        pytest.param("code,effective_from\n99213,2026-01-01,extra\n", 2,
-                     "expected 2 fields, found 3", id="field-count"),
-        pytest.param("code,effective_from\n99213,\n99213,\n", 3, "code 99213 listed twice",
-                     id="duplicate"),
+        pytest.param(
+            "code,descriptor\n99213,X\n",
+            1,
+            "missing column 'effective_from' in header",
+            id="missing-column",
+        ),
+        pytest.param(
+            "code,effective_from\n9921,2026-01-01\n",
+            2,
+            "'9921' is not a CPT code (5 digits, or 4 digits and F/T/U)",
+            id="bad-code",
+        ),
+        pytest.param(
+            "code,effective_from\nG0438,2026-01-01\n",
+            2,
+            "'G0438' is not a CPT code (5 digits, or 4 digits and F/T/U)",
+            id="level-2-code",
+        ),
+        pytest.param(
+            "code,effective_from\n99213,2026-13-01\n",
+            2,
+            "bad date '2026-13-01' (expected YYYY-MM-DD)",
+            id="bad-date",
+        ),
+        pytest.param(
+            "code,effective_from\n99213,2026-01-01,extra\n",
+            2,
+            "expected 2 fields, found 3",
+            id="field-count",
+        ),
+        pytest.param(
+            "code,effective_from\n99213,\n99213,\n", 3, "code 99213 listed twice", id="duplicate"
+        ),
         pytest.param("code,effective_from\n\n", 2, "no rows after the header", id="no-rows"),
     ],
 )

@@ -16,8 +16,10 @@ from cleanclaim.codesets.view import CodesetView
 
 D = dt.date
 CURRENT_POS = (
-    [f"{n:02d}" for n in range(1, 28)] + ["31", "32", "33", "34", "41", "42"]
-    + [str(n) for n in range(49, 59)] + ["60", "61", "62", "65", "66", "71", "72", "81", "99"]
+    [f"{n:02d}" for n in range(1, 28)]
+    + ["31", "32", "33", "34", "41", "42"]
+    + [str(n) for n in range(49, 59)]
+    + ["60", "61", "62", "65", "66", "71", "72", "81", "99"]
 )
 
 
@@ -74,8 +76,14 @@ def test_every_current_pos_code_is_listed(store: CodesetStore) -> None:
         pytest.param("11", D(2015, 9, 30), False, None, None, id="before-list-starts"),
     ],
 )
-def test_pos_by_date(store: CodesetStore, code: str, day: D, present: bool,
-                     telehealth: str | None, facility: str | None) -> None:
+def test_pos_by_date(
+    store: CodesetStore,
+    code: str,
+    day: D,
+    present: bool,
+    telehealth: str | None,
+    facility: str | None,
+) -> None:
     row = _get(store, "pos", code, day)
     assert (row is not None) is present
     if row is not None:
@@ -133,7 +141,8 @@ def test_list_hygiene(kind: str) -> None:
         spans = by_code.setdefault(row["code"], [])
         for other_start, other_stop in spans:  # no two rows of a code overlap
             assert (stop is not None and stop < other_start) or (
-                other_stop is not None and other_stop < start), row
+                other_stop is not None and other_stop < start
+            ), row
         spans.append((start, stop))
         if kind == "pos":
             assert row["facility"] in ("facility", "non-facility", "either"), row

@@ -134,7 +134,11 @@ def test_raf_score_2027_uses_proposed_coefficients() -> None:
 def test_raf_score_cross_check_with_risk_adjustment_model() -> None:
     ram = pytest.importorskip("risk_adjustment_model")
     result = ram.MedicareModelV28(year=2026).score(
-        gender="F", orec="0", medicaid=False, age=72, population="CNA",
+        gender="F",
+        orec="0",
+        medicaid=False,
+        age=72,
+        population="CNA",
         diagnosis_codes=[hcc.normalise_dx(d) for d in PROFILE_DX],
     )
     ours = hcc.raf_score(PROFILE_DX, 72, "F", payment_year=2026)
@@ -148,8 +152,11 @@ def test_raf_score_cross_check_with_risk_adjustment_model() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        pytest.param({"payment_year": 2019}, "no HCC data for payment year 2019; known: "
-                     "2025, 2026, 2027", id="unknown-year"),
+        pytest.param(
+            {"payment_year": 2019},
+            "no HCC data for payment year 2019; known: 2025, 2026, 2027",
+            id="unknown-year",
+        ),
         pytest.param({"sex": "X"}, "sex 'X': expected M or F", id="bad-sex"),
         pytest.param({"age": -1}, "age -1: must not be negative", id="negative-age"),
     ],
@@ -162,6 +169,7 @@ def test_raf_score_bad_arguments(kwargs: dict[str, object], message: str) -> Non
 
 
 # -- importing a mapping file in the package's CSV shape ----------------------------------
+
 
 def _real_rows(codes: tuple[str, ...]) -> str:
     """Real rows of the installed package's PY2026 V28 map for ``codes``."""
@@ -200,14 +208,27 @@ def test_import_needs_a_payment_year(empty_store: CodesetStore, tmp_path: Path) 
 @pytest.mark.parametrize(
     ("text", "line", "reason"),
     [
-        pytest.param("code,hcc\nE119,38\n", 1,
-                     "expected the header diagnosis_code,cc,model_name", id="bad-header"),
-        pytest.param("diagnosis_code,cc,model_name\nE119,38\n", 2,
-                     "expected 3 fields, found 2", id="short-row"),
-        pytest.param("diagnosis_code,cc,model_name\n,38,CMS-HCC Model V28\n", 2,
-                     "empty diagnosis code, cc or model name", id="empty-code"),
-        pytest.param("diagnosis_code,cc,model_name\n", 2, "no rows after the header",
-                     id="header-only"),
+        pytest.param(
+            "code,hcc\nE119,38\n",
+            1,
+            "expected the header diagnosis_code,cc,model_name",
+            id="bad-header",
+        ),
+        pytest.param(
+            "diagnosis_code,cc,model_name\nE119,38\n",
+            2,
+            "expected 3 fields, found 2",
+            id="short-row",
+        ),
+        pytest.param(
+            "diagnosis_code,cc,model_name\n,38,CMS-HCC Model V28\n",
+            2,
+            "empty diagnosis code, cc or model name",
+            id="empty-code",
+        ),
+        pytest.param(
+            "diagnosis_code,cc,model_name\n", 2, "no rows after the header", id="header-only"
+        ),
     ],
 )
 def test_malformed_mapping_file(

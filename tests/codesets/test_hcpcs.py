@@ -58,7 +58,8 @@ def test_2026_fixture_parses_in_the_official_layout() -> None:
 def test_bundled_releases_are_fixtures(store: CodesetStore) -> None:
     releases = store.releases("hcpcs")
     assert [r.name for r in releases] == [
-        "HCPCS Level II 2016 Q1 (sample rows)", "HCPCS Level II 2026 Q1 (sample rows)",
+        "HCPCS Level II 2016 Q1 (sample rows)",
+        "HCPCS Level II 2026 Q1 (sample rows)",
     ]
     assert all(r.completeness is Completeness.FIXTURE and r.origin == "bundled" for r in releases)
 
@@ -70,10 +71,17 @@ def test_bundled_releases_are_fixtures(store: CodesetStore) -> None:
         pytest.param("g0439", "Ppps, subseq visit", D(2011, 1, 1), None, "N", id="lower-case"),
         pytest.param("J3301", "Triamcinolone acet inj nos", D(1991, 1, 1), None, "N", id="j-code"),
         pytest.param("J3380", "Injection, vedolizumab", D(2016, 1, 1), None, "A", id="added"),
-        pytest.param("G0431", "Drug screen multiple class", D(2010, 1, 1), D(2015, 12, 31), "D",
-                     id="discontinued"),
-        pytest.param("C9132", "Kcentra, per i.u.", D(2013, 10, 1), None, "N",
-                     id="description-fills-80"),
+        pytest.param(
+            "G0431",
+            "Drug screen multiple class",
+            D(2010, 1, 1),
+            D(2015, 12, 31),
+            "D",
+            id="discontinued",
+        ),
+        pytest.param(
+            "C9132", "Kcentra, per i.u.", D(2013, 10, 1), None, "N", id="description-fills-80"
+        ),
         pytest.param("A1", "Dressing for one wound", D(2002, 7, 1), None, "N", id="modifier"),
     ],
 )
@@ -84,7 +92,10 @@ def test_lookup(
     assert answer.value is not None and answer.completeness is Completeness.FIXTURE
     row = answer.value
     assert (row.short_description, row.added, row.terminated, row.action) == (
-        short, added, terminated, action,
+        short,
+        added,
+        terminated,
+        action,
     )
 
 
@@ -110,34 +121,109 @@ def test_valid_on_honours_add_and_termination_dates(
 @pytest.mark.parametrize(
     ("code", "short", "coverage", "added", "action_effective", "terminated", "action"),
     [
-        pytest.param("G0438", "Ppps, initial visit", "C", D(2011, 1, 1), D(2026, 1, 1), None, "P",
-                     id="awv-payment-change-2026"),
-        pytest.param("G2211", "Complex e/m visit add on", "C", D(2021, 1, 1), D(2021, 1, 1), None,
-                     "N", id="g2211"),
-        pytest.param("G0428", "Collagen meniscus implant", "M", D(2010, 5, 25), D(2010, 5, 25),
-                     None, "N", id="non-covered"),
-        pytest.param("G0472", "Hep c screen high risk/other", "D", D(2014, 6, 2), D(2016, 1, 1),
-                     None, "N", id="special-coverage"),
-        pytest.param("J9340", "Thiotepa injection", "D", D(1984, 1, 1), D(2025, 7, 1),
-                     D(2025, 6, 30), "N", id="terminated-mid-2025"),
-        pytest.param("J9341", "Inj thiotepa (tepylute) 1 mg", "D", D(2025, 7, 1), D(2025, 7, 1),
-                     None, "N", id="added-mid-2025"),
-        pytest.param("G0431", "Drug screen multiple class", "C", D(2010, 1, 1), D(2016, 1, 1),
-                     D(2015, 12, 31), "N", id="long-terminated-still-listed"),
-        pytest.param("AB", "Aud svs w/o order evry 12mo", "C", D(2023, 1, 1), D(2023, 1, 1), None,
-                     "N", id="modifier-with-continuations"),
+        pytest.param(
+            "G0438",
+            "Ppps, initial visit",
+            "C",
+            D(2011, 1, 1),
+            D(2026, 1, 1),
+            None,
+            "P",
+            id="awv-payment-change-2026",
+        ),
+        pytest.param(
+            "G2211",
+            "Complex e/m visit add on",
+            "C",
+            D(2021, 1, 1),
+            D(2021, 1, 1),
+            None,
+            "N",
+            id="g2211",
+        ),
+        pytest.param(
+            "G0428",
+            "Collagen meniscus implant",
+            "M",
+            D(2010, 5, 25),
+            D(2010, 5, 25),
+            None,
+            "N",
+            id="non-covered",
+        ),
+        pytest.param(
+            "G0472",
+            "Hep c screen high risk/other",
+            "D",
+            D(2014, 6, 2),
+            D(2016, 1, 1),
+            None,
+            "N",
+            id="special-coverage",
+        ),
+        pytest.param(
+            "J9340",
+            "Thiotepa injection",
+            "D",
+            D(1984, 1, 1),
+            D(2025, 7, 1),
+            D(2025, 6, 30),
+            "N",
+            id="terminated-mid-2025",
+        ),
+        pytest.param(
+            "J9341",
+            "Inj thiotepa (tepylute) 1 mg",
+            "D",
+            D(2025, 7, 1),
+            D(2025, 7, 1),
+            None,
+            "N",
+            id="added-mid-2025",
+        ),
+        pytest.param(
+            "G0431",
+            "Drug screen multiple class",
+            "C",
+            D(2010, 1, 1),
+            D(2016, 1, 1),
+            D(2015, 12, 31),
+            "N",
+            id="long-terminated-still-listed",
+        ),
+        pytest.param(
+            "AB",
+            "Aud svs w/o order evry 12mo",
+            "C",
+            D(2023, 1, 1),
+            D(2023, 1, 1),
+            None,
+            "N",
+            id="modifier-with-continuations",
+        ),
     ],
 )
 def test_lookup_2026(
-    store: CodesetStore, code: str, short: str, coverage: str, added: D,
-    action_effective: D, terminated: D | None, action: str,
+    store: CodesetStore,
+    code: str,
+    short: str,
+    coverage: str,
+    added: D,
+    action_effective: D,
+    terminated: D | None,
+    action: str,
 ) -> None:
     answer = hcpcs.hcpcs_code(CodesetView(store, D(2026, 2, 2)), code)
     assert answer.value is not None and answer.completeness is Completeness.FIXTURE
     row = answer.value
-    assert (row.short_description, row.coverage, row.added, row.action_effective,
-            row.terminated, row.action) == (
-        short, coverage, added, action_effective, terminated, action)
+    assert (
+        row.short_description,
+        row.coverage,
+        row.added,
+        row.action_effective,
+        row.terminated,
+        row.action,
+    ) == (short, coverage, added, action_effective, terminated, action)
 
 
 def test_the_date_picks_the_release(store: CodesetStore) -> None:
@@ -230,28 +316,48 @@ def test_window_must_be_given_when_the_name_says_nothing(tmp_path: Path) -> None
 
 def _set(line: str, start: int, text: str) -> str:
     """Replace 1-based position ``start`` onwards with ``text``."""
-    return line[: start - 1] + text + line[start - 1 + len(text):]
+    return line[: start - 1] + text + line[start - 1 + len(text) :]
 
 
 MALFORMED = [
-    pytest.param([_set(_line("G0438"), 11, "5")], 1,
-                 "unknown record identification code '5' (expected 3, 4, 7 or 8)", id="bad-ric"),
-    pytest.param([_line("G0438"), _line("G0438")[:128]], 2,
-                 "truncated record: 128 characters, a first line needs at least 276",
-                 id="truncated"),
+    pytest.param(
+        [_set(_line("G0438"), 11, "5")],
+        1,
+        "unknown record identification code '5' (expected 3, 4, 7 or 8)",
+        id="bad-ric",
+    ),
+    pytest.param(
+        [_line("G0438"), _line("G0438")[:128]],
+        2,
+        "truncated record: 128 characters, a first line needs at least 276",
+        id="truncated",
+    ),
     pytest.param([_line("G0438")[:8]], 1, "truncated record: 8 characters", id="stub"),
-    pytest.param([_set(_line("G0439"), 269, "20111301")], 1,
-                 "bad add date '20111301' (expected YYYYMMDD)", id="bad-date"),
-    pytest.param([_set(_line("G0439"), 285, "2015XX31")], 1,
-                 "bad termination date '2015XX31' (expected YYYYMMDD)", id="bad-term-date"),
-    pytest.param([_line("G0438"), _line("G0439002004")], 2,
-                 "continuation line for 'G0439' does not follow its first line",
-                 id="orphan-continuation"),
+    pytest.param(
+        [_set(_line("G0439"), 269, "20111301")],
+        1,
+        "bad add date '20111301' (expected YYYYMMDD)",
+        id="bad-date",
+    ),
+    pytest.param(
+        [_set(_line("G0439"), 285, "2015XX31")],
+        1,
+        "bad termination date '2015XX31' (expected YYYYMMDD)",
+        id="bad-term-date",
+    ),
+    pytest.param(
+        [_line("G0438"), _line("G0439002004")],
+        2,
+        "continuation line for 'G0439' does not follow its first line",
+        id="orphan-continuation",
+    ),
     pytest.param([_line("G0438"), _line("G0438")], 2, "code G0438 listed twice", id="duplicate"),
-    pytest.param([_set(_line("G0438"), 6, "00A00")], 1, "bad sequence number '00A00'",
-                 id="bad-sequence"),
-    pytest.param([_set(_line("G0438"), 1, "G-438")], 1, "bad procedure code 'G-438'",
-                 id="bad-code"),
+    pytest.param(
+        [_set(_line("G0438"), 6, "00A00")], 1, "bad sequence number '00A00'", id="bad-sequence"
+    ),
+    pytest.param(
+        [_set(_line("G0438"), 1, "G-438")], 1, "bad procedure code 'G-438'", id="bad-code"
+    ),
     pytest.param(["", "   "], 1, "no HCPCS records in file", id="empty"),
 ]
 

@@ -66,31 +66,67 @@ def test_order_fixture_parses_real_rows() -> None:
     code = table.get("m54.50")
     assert code is not None
     assert (code.code, code.title, code.billable, code.header, code.parent) == (
-        "M54.50", "Low back pain, unspecified", True, False, "M54.5")
+        "M54.50",
+        "Low back pain, unspecified",
+        True,
+        False,
+        "M54.5",
+    )
     t8112 = table.get("T81.12")
     assert t8112 is not None and t8112.children == ("T81.12XA", "T81.12XD", "T81.12XS")
     assert t8112.seventh_chr_def is None  # the order file has no 7th-character meanings
 
 
 BAD_ORDER = [
-    pytest.param([E11_LINE[:14] + "2" + E11_LINE[15:]], 1,
-                 "header/billable flag in column 15 must be 0 or 1, found '2'", id="bad-flag"),
-    pytest.param([E11_LINE[:13] + "0 " + E11_LINE[15:]], 1,
-                 "header/billable flag in column 15 must be 0 or 1, found ' ' (it is in column "
-                 "14: shifted layout?)", id="flag-in-column-14"),
-    pytest.param([E1100_LINE, "04301 E11"], 2,
-                 "line too short (9 characters) for the order-file layout", id="short-line"),
-    pytest.param(["0430A" + E11_LINE[5:]], 1,
-                 "order number '0430A' in columns 1-5 is not a number", id="order-not-numeric"),
-    pytest.param([E11_LINE[:5] + "X" + E11_LINE[6:]], 1,
-                 "columns 6, 14 and 16 must be blank", id="no-blank-column-6"),
-    pytest.param([E11_LINE[:6] + "E1.1   " + E11_LINE[13:]], 1,
-                 "bad code 'E1.1' in columns 7-13", id="dotted-code"),
-    pytest.param([E1100_LINE, "04310" + E1100_LINE[5:]], 2,
-                 "code E11.00 appears twice (first on line 1)", id="duplicate"),
-    pytest.param([E1100_LINE, "04302" + E11_LINE[5:]], 2,
-                 "order number 04302 is not greater than the previous one (04303)",
-                 id="order-goes-back"),
+    pytest.param(
+        [E11_LINE[:14] + "2" + E11_LINE[15:]],
+        1,
+        "header/billable flag in column 15 must be 0 or 1, found '2'",
+        id="bad-flag",
+    ),
+    pytest.param(
+        [E11_LINE[:13] + "0 " + E11_LINE[15:]],
+        1,
+        "header/billable flag in column 15 must be 0 or 1, found ' ' (it is in column "
+        "14: shifted layout?)",
+        id="flag-in-column-14",
+    ),
+    pytest.param(
+        [E1100_LINE, "04301 E11"],
+        2,
+        "line too short (9 characters) for the order-file layout",
+        id="short-line",
+    ),
+    pytest.param(
+        ["0430A" + E11_LINE[5:]],
+        1,
+        "order number '0430A' in columns 1-5 is not a number",
+        id="order-not-numeric",
+    ),
+    pytest.param(
+        [E11_LINE[:5] + "X" + E11_LINE[6:]],
+        1,
+        "columns 6, 14 and 16 must be blank",
+        id="no-blank-column-6",
+    ),
+    pytest.param(
+        [E11_LINE[:6] + "E1.1   " + E11_LINE[13:]],
+        1,
+        "bad code 'E1.1' in columns 7-13",
+        id="dotted-code",
+    ),
+    pytest.param(
+        [E1100_LINE, "04310" + E1100_LINE[5:]],
+        2,
+        "code E11.00 appears twice (first on line 1)",
+        id="duplicate",
+    ),
+    pytest.param(
+        [E1100_LINE, "04302" + E11_LINE[5:]],
+        2,
+        "order number 04302 is not greater than the previous one (04303)",
+        id="order-goes-back",
+    ),
     pytest.param([E11_LINE], 1, "file ends with header E11: it looks truncated", id="ends-header"),
     pytest.param(["", "   "], 1, "no order-file records found", id="empty"),
 ]
@@ -117,9 +153,14 @@ def test_tabular_fixture_gives_hierarchy_and_seventh_characters() -> None:
     fracture = table.get("S52.501A")
     assert fracture is not None
     assert (fracture.parent, fracture.seventh_character, fracture.seventh_meaning) == (
-        "S52.501", "A", "initial encounter for closed fracture")
-    assert fracture.title == ("Unspecified fracture of the lower end of right radius, "
-                              "initial encounter for closed fracture")
+        "S52.501",
+        "A",
+        "initial encounter for closed fracture",
+    )
+    assert fracture.title == (
+        "Unspecified fracture of the lower end of right radius, "
+        "initial encounter for closed fracture"
+    )
     eye = table.get("E11.3291")
     assert eye is not None and (eye.seventh_character, eye.seventh_meaning) == ("1", "right eye")
     breech = table.get("O32.1XX0")
@@ -129,31 +170,63 @@ def test_tabular_fixture_gives_hierarchy_and_seventh_characters() -> None:
 
 XML_HEAD = '<?xml version="1.0" encoding="utf-8"?>\n<ICD10CM.tabular>\n'
 BAD_XML = [
-    pytest.param(XML_HEAD + "  <chapter>\n    <name>1</name>\n", 5,
-                 "XML is malformed or truncated: no element found", id="truncated"),
-    pytest.param(XML_HEAD + "  <chapter>\n    <na", 4,
-                 "XML is malformed or truncated: unclosed token", id="cut-in-a-tag"),
-    pytest.param(XML_HEAD + "<chapter>\n<section id='x'>\n</chapter>\n", 5,
-                 "XML is malformed or truncated: mismatched tag", id="mismatched-tag"),
-    pytest.param('<?xml version="1.0"?>\n<tabular/>\n', 2,
-                 "not an ICD-10-CM tabular file: root element is <tabular>, expected "
-                 "<ICD10CM.tabular>", id="wrong-root"),
-    pytest.param(XML_HEAD + "<diag>\n<name>A00</name>\n</diag>\n</ICD10CM.tabular>\n", 5,
-                 "<diag> A00 has no <desc>", id="no-desc"),
-    pytest.param(XML_HEAD + "<diag>\n<name>A0.0.</name>\n</diag>\n</ICD10CM.tabular>\n", 4,
-                 "bad code 'A0.0.' in <name>", id="bad-name"),
-    pytest.param(XML_HEAD + "<diag><name>S52</name><desc>x</desc>\n<sevenChrDef>\n"
-                 '<extension char="AB">y</extension>\n</sevenChrDef></diag>\n', 5,
-                 "sevenChrDef extension has a bad char attribute 'AB'", id="bad-7th-char"),
-    pytest.param('<?xml version="1.0"?>\n<!DOCTYPE ICD10CM.tabular [\n<!ENTITY a "b">\n]>\n'
-                 "<ICD10CM.tabular/>\n", 3,
-                 "entity declarations are not allowed in the tabular XML", id="entity"),
+    pytest.param(
+        XML_HEAD + "  <chapter>\n    <name>1</name>\n",
+        5,
+        "XML is malformed or truncated: no element found",
+        id="truncated",
+    ),
+    pytest.param(
+        XML_HEAD + "  <chapter>\n    <na",
+        4,
+        "XML is malformed or truncated: unclosed token",
+        id="cut-in-a-tag",
+    ),
+    pytest.param(
+        XML_HEAD + "<chapter>\n<section id='x'>\n</chapter>\n",
+        5,
+        "XML is malformed or truncated: mismatched tag",
+        id="mismatched-tag",
+    ),
+    pytest.param(
+        '<?xml version="1.0"?>\n<tabular/>\n',
+        2,
+        "not an ICD-10-CM tabular file: root element is <tabular>, expected <ICD10CM.tabular>",
+        id="wrong-root",
+    ),
+    pytest.param(
+        XML_HEAD + "<diag>\n<name>A00</name>\n</diag>\n</ICD10CM.tabular>\n",
+        5,
+        "<diag> A00 has no <desc>",
+        id="no-desc",
+    ),
+    pytest.param(
+        XML_HEAD + "<diag>\n<name>A0.0.</name>\n</diag>\n</ICD10CM.tabular>\n",
+        4,
+        "bad code 'A0.0.' in <name>",
+        id="bad-name",
+    ),
+    pytest.param(
+        XML_HEAD + "<diag><name>S52</name><desc>x</desc>\n<sevenChrDef>\n"
+        '<extension char="AB">y</extension>\n</sevenChrDef></diag>\n',
+        5,
+        "sevenChrDef extension has a bad char attribute 'AB'",
+        id="bad-7th-char",
+    ),
+    pytest.param(
+        '<?xml version="1.0"?>\n<!DOCTYPE ICD10CM.tabular [\n<!ENTITY a "b">\n]>\n'
+        "<ICD10CM.tabular/>\n",
+        3,
+        "entity declarations are not allowed in the tabular XML",
+        id="entity",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("text", "line", "reason"), BAD_XML)
-def test_malformed_tabular_names_the_line(tmp_path: Path, text: str, line: int,
-                                          reason: str) -> None:
+def test_malformed_tabular_names_the_line(
+    tmp_path: Path, text: str, line: int, reason: str
+) -> None:
     path = tmp_path / "icd10cm_tabular_2026.xml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(CodesetFileError) as err:
@@ -168,8 +241,9 @@ def test_truncated_real_tabular_is_an_error_not_a_short_release(tmp_path: Path) 
     path.write_text(cut, encoding="utf-8")
     with pytest.raises(CodesetFileError) as err:
         icd10cm.parse(path, ImportOptions(), "icd10cm")
-    assert str(err.value).startswith(f"{path}:{cut.count(chr(10)) + 1}: XML is malformed or "
-                                     "truncated: ")
+    assert str(err.value).startswith(
+        f"{path}:{cut.count(chr(10)) + 1}: XML is malformed or truncated: "
+    )
 
 
 # -- zips ----------------------------------------------------------------------------------
@@ -184,7 +258,10 @@ def test_official_zip_merges_order_file_and_tabular(tmp_path: Path) -> None:
         zf.write(TABULAR, "Table and Index/icd10cm_tabular_2026.xml")
     parsed = icd10cm.parse(path, ImportOptions(), "icd10cm")
     assert (parsed.version, parsed.effective_from, parsed.effective_to) == (
-        "FY2026", D(2025, 10, 1), D(2026, 3, 31))
+        "FY2026",
+        D(2025, 10, 1),
+        D(2026, 3, 31),
+    )
     assert parsed.row_count == 71  # billability from the order file, not the tabular
     code = icd10cm.Icd10Table(parsed.payload).get("S52.501D")
     assert code is not None
@@ -194,12 +271,17 @@ def test_official_zip_merges_order_file_and_tabular(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("members", "reason"),
     [
-        pytest.param(["a/icd10cm_order_2025.txt", "b/icd10cm_order_2026.txt"],
-                     "zip holds several order files or tabular XMLs (a/icd10cm_order_2025.txt, "
-                     "b/icd10cm_order_2026.txt); import one release at a time", id="two-orders"),
-        pytest.param(["readme.txt", "icd10cm_order_addenda_2026.txt"],
-                     "zip holds no ICD-10-CM order file (*order*.txt) or tabular XML "
-                     "(*tabular*.xml)", id="nothing-usable"),
+        pytest.param(
+            ["a/icd10cm_order_2025.txt", "b/icd10cm_order_2026.txt"],
+            "zip holds several order files or tabular XMLs (a/icd10cm_order_2025.txt, "
+            "b/icd10cm_order_2026.txt); import one release at a time",
+            id="two-orders",
+        ),
+        pytest.param(
+            ["readme.txt", "icd10cm_order_addenda_2026.txt"],
+            "zip holds no ICD-10-CM order file (*order*.txt) or tabular XML (*tabular*.xml)",
+            id="nothing-usable",
+        ),
     ],
 )
 def test_unusable_zip(tmp_path: Path, members: list[str], reason: str) -> None:
@@ -249,18 +331,35 @@ def test_fiscal_window(fy: int, april: bool, window: tuple[dt.date, dt.date]) ->
 @pytest.mark.parametrize(
     ("name", "options", "window"),
     [
-        pytest.param("icd10cm_order_2026.txt", ImportOptions(), (D(2025, 10, 1), D(2026, 3, 31)),
-                     id="from-name"),
-        pytest.param("icd10cm-order-April-2026.txt", ImportOptions(),
-                     (D(2026, 4, 1), D(2026, 9, 30)), id="april-from-name"),
-        pytest.param("icd10cm_order_2026.txt", ImportOptions(effective_to=D(2026, 9, 30)),
-                     (D(2025, 10, 1), D(2026, 9, 30)), id="name-with-explicit-end"),
-        pytest.param("sample.txt", ImportOptions(effective_from=D(2026, 4, 1)),
-                     (D(2026, 4, 1), D(2026, 9, 30)), id="explicit-april-start"),
+        pytest.param(
+            "icd10cm_order_2026.txt",
+            ImportOptions(),
+            (D(2025, 10, 1), D(2026, 3, 31)),
+            id="from-name",
+        ),
+        pytest.param(
+            "icd10cm-order-April-2026.txt",
+            ImportOptions(),
+            (D(2026, 4, 1), D(2026, 9, 30)),
+            id="april-from-name",
+        ),
+        pytest.param(
+            "icd10cm_order_2026.txt",
+            ImportOptions(effective_to=D(2026, 9, 30)),
+            (D(2025, 10, 1), D(2026, 9, 30)),
+            id="name-with-explicit-end",
+        ),
+        pytest.param(
+            "sample.txt",
+            ImportOptions(effective_from=D(2026, 4, 1)),
+            (D(2026, 4, 1), D(2026, 9, 30)),
+            id="explicit-april-start",
+        ),
     ],
 )
-def test_import_window(tmp_path: Path, name: str, options: ImportOptions,
-                       window: tuple[dt.date, dt.date]) -> None:
+def test_import_window(
+    tmp_path: Path, name: str, options: ImportOptions, window: tuple[dt.date, dt.date]
+) -> None:
     path = tmp_path / name
     path.write_bytes(ORDER.read_bytes())
     parsed = icd10cm.parse(path, options, "icd10cm")
@@ -270,14 +369,22 @@ def test_import_window(tmp_path: Path, name: str, options: ImportOptions,
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        pytest.param(ImportOptions(), "cannot tell the effective dates of this ICD-10-CM file "
-                     "from its name; give --effective-from (and --effective-to)", id="no-year"),
-        pytest.param(ImportOptions(effective_from=D(2026, 4, 1), effective_to=D(2026, 3, 1)),
-                     "--effective-to 2026-03-01 is before --effective-from 2026-04-01",
-                     id="end-before-start"),
-        pytest.param(ImportOptions(effective_from=D(2026, 4, 1), completeness="complete"),
-                     "--completeness must be full, partial or fixture, not 'complete'",
-                     id="bad-completeness"),
+        pytest.param(
+            ImportOptions(),
+            "cannot tell the effective dates of this ICD-10-CM file "
+            "from its name; give --effective-from (and --effective-to)",
+            id="no-year",
+        ),
+        pytest.param(
+            ImportOptions(effective_from=D(2026, 4, 1), effective_to=D(2026, 3, 1)),
+            "--effective-to 2026-03-01 is before --effective-from 2026-04-01",
+            id="end-before-start",
+        ),
+        pytest.param(
+            ImportOptions(effective_from=D(2026, 4, 1), completeness="complete"),
+            "--completeness must be full, partial or fixture, not 'complete'",
+            id="bad-completeness",
+        ),
     ],
 )
 def test_import_usage_errors(options: ImportOptions, message: str) -> None:
@@ -347,8 +454,9 @@ def test_package_releases(pkg_store: CodesetStore) -> None:
         pytest.param(D(2026, 10, 1), Completeness.MISSING, id="fy2027-is-a-gap"),
     ],
 )
-def test_package_boundaries(pkg_store: CodesetStore, day: dt.date,
-                            completeness: Completeness) -> None:
+def test_package_boundaries(
+    pkg_store: CodesetStore, day: dt.date, completeness: Completeness
+) -> None:
     answer = icd10cm.validity(CodesetView(pkg_store, day), "E11.A")
     assert answer.completeness is completeness
     assert (answer.value is not None) is (completeness is not Completeness.MISSING)
@@ -381,7 +489,8 @@ def test_xml_reader_agrees_with_the_package_on_its_own_tabular(
     assert len(ours - theirs) < 200
     # the package appends a sevenChrDef's inclusion <note> to the meaning ("stable/Old...")
     assert {k: sorted(v) for k, v in rows.seven.items()} == {
-        k: sorted(v) for k, v in pkg_table.rows.seven.items()}
+        k: sorted(v) for k, v in pkg_table.rows.seven.items()
+    }
 
 
 # -- specificity and validity --------------------------------------------------------------
@@ -423,37 +532,85 @@ def test_siblings_and_billable_children(pkg_table: icd10cm.Icd10Table) -> None:
     [
         pytest.param("E11.9", S.VALID, "billable code", (), id="valid"),
         pytest.param("e119", S.VALID, "billable code", (), id="lower-case-no-dot"),
-        pytest.param("M54.5", S.HEADER, "M54.5 is a header, not billable",
-                     ("M54.50", "M54.51", "M54.59"), id="m54.5-header-since-fy2022"),
-        pytest.param("S52.501", S.SEVENTH_MISSING, "S52.501 needs a 7th character",
-                     ("S52.501A", "S52.501B", "S52.501C"), id="fracture-without-7th"),
-        pytest.param("T81.12", S.SEVENTH_MISSING,
-                     "T81.12 needs a 7th character after placeholder X",
-                     ("T81.12XA", "T81.12XD", "T81.12XS"), id="needs-placeholder-and-7th"),
-        pytest.param("T81.12A", S.PLACEHOLDER_MISSING,
-                     "T81.12A lacks placeholder X: use T81.12XA", ("T81.12XA",),
-                     id="placeholder-missing"),
-        pytest.param("O32.10", S.PLACEHOLDER_MISSING, "O32.10 lacks placeholder X: use O32.1XX0",
-                     ("O32.1XX0",), id="obstetric-placeholder-missing"),
-        pytest.param("S52.501Z", S.SEVENTH_INVALID,
-                     "7th character Z is not valid for S52.501 (A, B, C, D, E, F, G, H, J, K, "
-                     "M, N, P, Q, R, S)", ("S52.501A", "S52.501B", "S52.501C"),
-                     id="bad-7th-character"),
-        pytest.param("O32.1XX7", S.SEVENTH_INVALID,
-                     "7th character 7 is not valid for O32.1 (0, 1, 2, 3, 4, 5, 9)",
-                     ("O32.1XX0", "O32.1XX1", "O32.1XX2"), id="bad-fetus-character"),
-        pytest.param("T81.4XXA", S.NOT_IN_RELEASE, "T81.4XXA is not a code in this release",
-                     ("T81.40XA", "T81.40XD", "T81.40XS"), id="expanded-in-fy2024"),
-        pytest.param("M54.5X", S.NOT_IN_RELEASE, "M54.5X is not a code in this release",
-                     ("M54.50", "M54.51", "M54.59"), id="invented-child"),
-        pytest.param("12345", S.MALFORMED, "'12345' is not shaped like an ICD-10-CM code", (),
-                     id="malformed"),
-        pytest.param("E1.19", S.MALFORMED, "'E1.19' is not shaped like an ICD-10-CM code", (),
-                     id="dot-in-the-wrong-place"),
+        pytest.param(
+            "M54.5",
+            S.HEADER,
+            "M54.5 is a header, not billable",
+            ("M54.50", "M54.51", "M54.59"),
+            id="m54.5-header-since-fy2022",
+        ),
+        pytest.param(
+            "S52.501",
+            S.SEVENTH_MISSING,
+            "S52.501 needs a 7th character",
+            ("S52.501A", "S52.501B", "S52.501C"),
+            id="fracture-without-7th",
+        ),
+        pytest.param(
+            "T81.12",
+            S.SEVENTH_MISSING,
+            "T81.12 needs a 7th character after placeholder X",
+            ("T81.12XA", "T81.12XD", "T81.12XS"),
+            id="needs-placeholder-and-7th",
+        ),
+        pytest.param(
+            "T81.12A",
+            S.PLACEHOLDER_MISSING,
+            "T81.12A lacks placeholder X: use T81.12XA",
+            ("T81.12XA",),
+            id="placeholder-missing",
+        ),
+        pytest.param(
+            "O32.10",
+            S.PLACEHOLDER_MISSING,
+            "O32.10 lacks placeholder X: use O32.1XX0",
+            ("O32.1XX0",),
+            id="obstetric-placeholder-missing",
+        ),
+        pytest.param(
+            "S52.501Z",
+            S.SEVENTH_INVALID,
+            "7th character Z is not valid for S52.501 (A, B, C, D, E, F, G, H, J, K, "
+            "M, N, P, Q, R, S)",
+            ("S52.501A", "S52.501B", "S52.501C"),
+            id="bad-7th-character",
+        ),
+        pytest.param(
+            "O32.1XX7",
+            S.SEVENTH_INVALID,
+            "7th character 7 is not valid for O32.1 (0, 1, 2, 3, 4, 5, 9)",
+            ("O32.1XX0", "O32.1XX1", "O32.1XX2"),
+            id="bad-fetus-character",
+        ),
+        pytest.param(
+            "T81.4XXA",
+            S.NOT_IN_RELEASE,
+            "T81.4XXA is not a code in this release",
+            ("T81.40XA", "T81.40XD", "T81.40XS"),
+            id="expanded-in-fy2024",
+        ),
+        pytest.param(
+            "M54.5X",
+            S.NOT_IN_RELEASE,
+            "M54.5X is not a code in this release",
+            ("M54.50", "M54.51", "M54.59"),
+            id="invented-child",
+        ),
+        pytest.param(
+            "12345", S.MALFORMED, "'12345' is not shaped like an ICD-10-CM code", (), id="malformed"
+        ),
+        pytest.param(
+            "E1.19",
+            S.MALFORMED,
+            "'E1.19' is not shaped like an ICD-10-CM code",
+            (),
+            id="dot-in-the-wrong-place",
+        ),
     ],
 )
-def test_validity(pkg_table: icd10cm.Icd10Table, code: str, status: S, reason: str,
-                  suggestions: tuple[str, ...]) -> None:
+def test_validity(
+    pkg_table: icd10cm.Icd10Table, code: str, status: S, reason: str, suggestions: tuple[str, ...]
+) -> None:
     result = pkg_table.validity(code)
     assert (result.status, result.reason) == (status, reason)
     assert result.suggestions[: len(suggestions)] == suggestions
@@ -471,7 +628,10 @@ def test_lookup_facade(pkg_store: CodesetStore) -> None:
     answer = icd10cm.lookup(CodesetView(pkg_store, D(2026, 5, 1)), "s52.501a")
     assert answer.value is not None
     assert (answer.value.code, answer.value.parent, answer.value.seventh_character) == (
-        "S52.501A", "S52.501", "A")
+        "S52.501A",
+        "S52.501",
+        "A",
+    )
     assert answer.source.startswith("ICD-10-CM FY2026 April 2026 release (simple-icd-10-cm")
 
 

@@ -47,31 +47,90 @@ def test_fixture_release(store: CodesetStore) -> None:
 @pytest.mark.parametrize(
     ("code", "classification", "specialization", "display", "section", "deactivated"),
     [
-        pytest.param("207Q00000X", "Family Medicine", "", "Family Medicine Physician",
-                     "Individual", False, id="family-medicine"),
-        pytest.param("207R00000X", "Internal Medicine", "", "Internal Medicine Physician",
-                     "Individual", False, id="internal-medicine"),
-        pytest.param("207RC0000X", "Internal Medicine", "Cardiovascular Disease",
-                     "Cardiovascular Disease Physician", "Individual", False, id="cardiology"),
-        pytest.param("2084P0800X", "Psychiatry & Neurology", "Psychiatry",
-                     "Psychiatry Physician", "Individual", False, id="psychiatry"),
-        pytest.param("363l00000x", "Nurse Practitioner", "", "Nurse Practitioner",
-                     "Individual", False, id="np-lower-case"),
-        pytest.param("261QF0400X", "Clinic/Center", "Federally Qualified Health Center (FQHC)",
-                     "Federally Qualified Health Center (FQHC)", "Non-Individual", False,
-                     id="fqhc"),
-        pytest.param("287300000X", "Christian Science Sanitorium", "",
-                     "Deactivated - Christian Science Sanitorium", "Non-Individual", True,
-                     id="deactivated"),
+        pytest.param(
+            "207Q00000X",
+            "Family Medicine",
+            "",
+            "Family Medicine Physician",
+            "Individual",
+            False,
+            id="family-medicine",
+        ),
+        pytest.param(
+            "207R00000X",
+            "Internal Medicine",
+            "",
+            "Internal Medicine Physician",
+            "Individual",
+            False,
+            id="internal-medicine",
+        ),
+        pytest.param(
+            "207RC0000X",
+            "Internal Medicine",
+            "Cardiovascular Disease",
+            "Cardiovascular Disease Physician",
+            "Individual",
+            False,
+            id="cardiology",
+        ),
+        pytest.param(
+            "2084P0800X",
+            "Psychiatry & Neurology",
+            "Psychiatry",
+            "Psychiatry Physician",
+            "Individual",
+            False,
+            id="psychiatry",
+        ),
+        pytest.param(
+            "363l00000x",
+            "Nurse Practitioner",
+            "",
+            "Nurse Practitioner",
+            "Individual",
+            False,
+            id="np-lower-case",
+        ),
+        pytest.param(
+            "261QF0400X",
+            "Clinic/Center",
+            "Federally Qualified Health Center (FQHC)",
+            "Federally Qualified Health Center (FQHC)",
+            "Non-Individual",
+            False,
+            id="fqhc",
+        ),
+        pytest.param(
+            "287300000X",
+            "Christian Science Sanitorium",
+            "",
+            "Deactivated - Christian Science Sanitorium",
+            "Non-Individual",
+            True,
+            id="deactivated",
+        ),
     ],
 )
-def test_lookup(store: CodesetStore, code: str, classification: str, specialization: str,
-                display: str, section: str, deactivated: bool) -> None:
+def test_lookup(
+    store: CodesetStore,
+    code: str,
+    classification: str,
+    specialization: str,
+    display: str,
+    section: str,
+    deactivated: bool,
+) -> None:
     answer = nucc.taxonomy(CodesetView(store, D(2025, 9, 1)), code)
     row = answer.value
     assert row is not None and answer.completeness is Completeness.FIXTURE
-    assert (row.classification, row.specialization, row.display_name, row.section,
-            row.deactivated) == (classification, specialization, display, section, deactivated)
+    assert (
+        row.classification,
+        row.specialization,
+        row.display_name,
+        row.section,
+        row.deactivated,
+    ) == (classification, specialization, display, section, deactivated)
 
 
 def test_no_version_outside_the_window(store: CodesetStore) -> None:
@@ -111,8 +170,9 @@ def test_window_needed_when_the_name_says_nothing(tmp_path: Path) -> None:
 
 def test_cp1252_file_is_read(tmp_path: Path) -> None:
     path = tmp_path / "nucc_taxonomy_250.csv"
-    path.write_bytes((HEADER + "\n" + ROW.replace("Some notes", "Alzheimer\x92s") + "\n")
-                     .encode("latin-1"))
+    path.write_bytes(
+        (HEADER + "\n" + ROW.replace("Some notes", "Alzheimer\x92s") + "\n").encode("latin-1")
+    )
     assert nucc.parse(path, ImportOptions()).row_count == 1
 
 
@@ -120,13 +180,19 @@ def test_cp1252_file_is_read(tmp_path: Path) -> None:
     ("lines", "line", "reason"),
     [
         pytest.param([], 1, "empty file", id="empty"),
-        pytest.param(["Code,Display Name", "207Q00000X,X"], 1,
-                     "missing column 'Grouping' in header", id="missing-column"),
-        pytest.param([HEADER, ROW.replace("207Q00000X", "207Q0000X")], 2,
-                     "bad taxonomy code '207Q0000X' (expected 10 characters ending in X)",
-                     id="bad-code"),
-        pytest.param([HEADER, "207Q00000X,A,B"], 2, "expected 8 fields, found 3",
-                     id="field-count"),
+        pytest.param(
+            ["Code,Display Name", "207Q00000X,X"],
+            1,
+            "missing column 'Grouping' in header",
+            id="missing-column",
+        ),
+        pytest.param(
+            [HEADER, ROW.replace("207Q00000X", "207Q0000X")],
+            2,
+            "bad taxonomy code '207Q0000X' (expected 10 characters ending in X)",
+            id="bad-code",
+        ),
+        pytest.param([HEADER, "207Q00000X,A,B"], 2, "expected 8 fields, found 3", id="field-count"),
         pytest.param([HEADER, ROW, ROW], 3, "code 207Q00000X listed twice", id="duplicate"),
         pytest.param([HEADER], 2, "no rows after the header", id="no-rows"),
     ],

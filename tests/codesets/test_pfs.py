@@ -107,14 +107,31 @@ def test_fixture_totals_match_cms_components() -> None:
         pytest.param("36415", "", "XXX", "9", "9", "9", "9", "9", "9", 0.00, id="not-on-pfs"),
     ],
 )
-def test_entries(store: CodesetStore, code: str, modifier: str, glob: str, mult: str,
-                 bilat: str, asst: str, co: str, team: str, pctc: str, work: float) -> None:
+def test_entries(
+    store: CodesetStore,
+    code: str,
+    modifier: str,
+    glob: str,
+    mult: str,
+    bilat: str,
+    asst: str,
+    co: str,
+    team: str,
+    pctc: str,
+    work: float,
+) -> None:
     answer = pfs.pfs_entry(CodesetView(store, D(2025, 2, 3)), code, modifier)
     entry = answer.value
     assert entry is not None and answer.completeness is Completeness.FIXTURE
-    assert (entry.global_days, entry.mult_proc, entry.bilateral, entry.assistant,
-            entry.co_surgeon, entry.team_surgery, entry.pctc) == (
-        glob, mult, bilat, asst, co, team, pctc)
+    assert (
+        entry.global_days,
+        entry.mult_proc,
+        entry.bilateral,
+        entry.assistant,
+        entry.co_surgeon,
+        entry.team_surgery,
+        entry.pctc,
+    ) == (glob, mult, bilat, asst, co, team, pctc)
     assert entry.work_rvu == pytest.approx(work)
 
 
@@ -181,7 +198,11 @@ def test_2026_header_with_pricing_indicator(tmp_path: Path) -> None:
     path = _write(tmp_path, [*HEADER_2026, row], name="PPRRVU2026_Jan_nonQPP.csv")
     (entry,) = pfs.parse(path, ImportOptions()).payload
     assert (entry.code, entry.global_days, entry.bilateral, entry.team_surgery) == (
-        "20610", "000", "1", "0")
+        "20610",
+        "000",
+        "1",
+        "0",
+    )
 
 
 def test_descriptor_is_never_stored(empty_store: CodesetStore, tmp_path: Path) -> None:
@@ -226,21 +247,28 @@ def _row(**changes: str) -> str:
     ("lines", "line", "reason"),
     [
         pytest.param(["a,b,c", "1,2,3"], 1, "no header row starting with HCPCS", id="no-header"),
-        pytest.param([*HEADER_2019[:2], HEADER_2019[2].replace("DAYS", "LENGTH"), ROW_2019], 3,
-                     "missing column 'GLOB DAYS' in header", id="missing-column"),
-        pytest.param([*HEADER_2019, _row(glob="045")], 4, "bad global days '045'",
-                     id="bad-global"),
-        pytest.param([*HEADER_2019, _row(bilat="X")], 4, "bad BILAT SURG indicator 'X'",
-                     id="bad-indicator"),
-        pytest.param([*HEADER_2019, _row(work="1.2.3")], 4, "bad work RVU '1.2.3'",
-                     id="bad-work"),
+        pytest.param(
+            [*HEADER_2019[:2], HEADER_2019[2].replace("DAYS", "LENGTH"), ROW_2019],
+            3,
+            "missing column 'GLOB DAYS' in header",
+            id="missing-column",
+        ),
+        pytest.param([*HEADER_2019, _row(glob="045")], 4, "bad global days '045'", id="bad-global"),
+        pytest.param(
+            [*HEADER_2019, _row(bilat="X")], 4, "bad BILAT SURG indicator 'X'", id="bad-indicator"
+        ),
+        pytest.param([*HEADER_2019, _row(work="1.2.3")], 4, "bad work RVU '1.2.3'", id="bad-work"),
         pytest.param([*HEADER_2019, _row(status="")], 4, "bad status code ''", id="no-status"),
-        pytest.param([*HEADER_2019, _row(code="2061")], 4, "bad HCPCS code '2061'",
-                     id="bad-code"),
-        pytest.param([*HEADER_2019, "20610,,x,A,,0.79"], 4, "expected at least 23 fields, found 6",
-                     id="short-row"),
-        pytest.param([*HEADER_2019, ROW_2019, ROW_2019], 5, "code 20610 listed twice",
-                     id="duplicate"),
+        pytest.param([*HEADER_2019, _row(code="2061")], 4, "bad HCPCS code '2061'", id="bad-code"),
+        pytest.param(
+            [*HEADER_2019, "20610,,x,A,,0.79"],
+            4,
+            "expected at least 23 fields, found 6",
+            id="short-row",
+        ),
+        pytest.param(
+            [*HEADER_2019, ROW_2019, ROW_2019], 5, "code 20610 listed twice", id="duplicate"
+        ),
         pytest.param(HEADER_2019, 4, "no rows after the header", id="no-rows"),
     ],
 )

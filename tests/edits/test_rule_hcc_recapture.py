@@ -32,8 +32,14 @@ Run = Callable[..., Result]
 
 
 def visit(dos: str, *dx: str, claim_id: str = "V1", code: str = "99214", **kw: Any) -> ExClaim:
-    return ExClaim(lines=(ExLine(code),), dx=dx or ("I10",), dos=dos, claim_id=claim_id,
-                   submitted="2026-06-30", **kw)
+    return ExClaim(
+        lines=(ExLine(code),),
+        dx=dx or ("I10",),
+        dos=dos,
+        claim_id=claim_id,
+        submitted="2026-06-30",
+        **kw,
+    )
 
 
 def _history(*specs: ExClaim, starts: dt.date | None = dt.date(2020, 1, 1)) -> InMemoryHccHistory:
@@ -43,8 +49,9 @@ def _history(*specs: ExClaim, starts: dt.date | None = dt.date(2020, 1, 1)) -> I
     return memory
 
 
-def _run(store: CodesetStore, spec: ExClaim, history: object | None = None,
-         **options: Any) -> list[Finding | NotChecked]:
+def _run(
+    store: CodesetStore, spec: ExClaim, history: object | None = None, **options: Any
+) -> list[Finding | NotChecked]:
     if history is not None:
         options["hcc_history"] = history
     return list(RULE.check(build(spec), RuleContext(store, options=options)))
@@ -58,33 +65,74 @@ def _gap_hccs(found: list[Finding | NotChecked]) -> list[str]:
 
 
 CASES = [
-    pytest.param([visit("2025-03-02", "E11.22", "N18.30", claim_id="A")],
-                 visit("2026-02-03", "I10"), ["37", "329"], id="two-gaps"),
-    pytest.param([visit("2025-03-02", "E11.22", claim_id="A")],
-                 visit("2026-02-03", "E11.9"), ["37"], id="downgraded-diabetes-leaves-37-open"),
-    pytest.param([visit("2025-03-02", "E11.9", claim_id="A")],
-                 visit("2026-02-03", "E11.22"), [], id="upgraded-this-year"),
-    pytest.param([visit("2025-03-02", "A41.9", "E11.22", claim_id="A")],
-                 visit("2026-02-03", "I10"), ["37"], id="sepsis-is-not-chronic"),
-    pytest.param([visit("2025-01-01", "E11.22", claim_id="A")],
-                 visit("2026-12-31", "I10"), ["37"], id="first-and-last-day"),
-    pytest.param([visit("2024-12-31", "E11.22", claim_id="A")],
-                 visit("2026-02-03", "I10"), [], id="two-years-back"),
-    pytest.param([visit("2025-03-02", "E11.22", claim_id="A"),
-                  visit("2026-01-15", "E11.22", claim_id="B")],
-                 visit("2026-02-03", "I10"), [], id="recaptured-earlier-this-year"),
-    pytest.param([visit("2025-03-02", "E11.22", claim_id="A"),
-                  visit("2026-01-15", "E11.22", claim_id="B", code="80053")],
-                 visit("2026-02-03", "I10"), ["37"], id="this-years-lab-claim-does-not-count"),
-    pytest.param([visit("2025-03-02", "E11.22", claim_id="A", rendering_taxonomy="225100000X",
-                        code="97161")],
-                 visit("2026-02-03", "I10"), [], id="last-years-therapist-does-not-count"),
+    pytest.param(
+        [visit("2025-03-02", "E11.22", "N18.30", claim_id="A")],
+        visit("2026-02-03", "I10"),
+        ["37", "329"],
+        id="two-gaps",
+    ),
+    pytest.param(
+        [visit("2025-03-02", "E11.22", claim_id="A")],
+        visit("2026-02-03", "E11.9"),
+        ["37"],
+        id="downgraded-diabetes-leaves-37-open",
+    ),
+    pytest.param(
+        [visit("2025-03-02", "E11.9", claim_id="A")],
+        visit("2026-02-03", "E11.22"),
+        [],
+        id="upgraded-this-year",
+    ),
+    pytest.param(
+        [visit("2025-03-02", "A41.9", "E11.22", claim_id="A")],
+        visit("2026-02-03", "I10"),
+        ["37"],
+        id="sepsis-is-not-chronic",
+    ),
+    pytest.param(
+        [visit("2025-01-01", "E11.22", claim_id="A")],
+        visit("2026-12-31", "I10"),
+        ["37"],
+        id="first-and-last-day",
+    ),
+    pytest.param(
+        [visit("2024-12-31", "E11.22", claim_id="A")],
+        visit("2026-02-03", "I10"),
+        [],
+        id="two-years-back",
+    ),
+    pytest.param(
+        [visit("2025-03-02", "E11.22", claim_id="A"), visit("2026-01-15", "E11.22", claim_id="B")],
+        visit("2026-02-03", "I10"),
+        [],
+        id="recaptured-earlier-this-year",
+    ),
+    pytest.param(
+        [
+            visit("2025-03-02", "E11.22", claim_id="A"),
+            visit("2026-01-15", "E11.22", claim_id="B", code="80053"),
+        ],
+        visit("2026-02-03", "I10"),
+        ["37"],
+        id="this-years-lab-claim-does-not-count",
+    ),
+    pytest.param(
+        [
+            visit(
+                "2025-03-02", "E11.22", claim_id="A", rendering_taxonomy="225100000X", code="97161"
+            )
+        ],
+        visit("2026-02-03", "I10"),
+        [],
+        id="last-years-therapist-does-not-count",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("earlier", "now", "gaps"), CASES)
-def test_gaps(bundled_store: CodesetStore, earlier: list[ExClaim], now: ExClaim,
-              gaps: list[str]) -> None:
+def test_gaps(
+    bundled_store: CodesetStore, earlier: list[ExClaim], now: ExClaim, gaps: list[str]
+) -> None:
     found = _run(bundled_store, now, _history(*earlier))
     assert [f for f in found if isinstance(f, NotChecked)] == []
     if gaps:
@@ -94,8 +142,11 @@ def test_gaps(bundled_store: CodesetStore, earlier: list[ExClaim], now: ExClaim,
 
 
 def test_finding_text(bundled_store: CodesetStore) -> None:
-    found = _run(bundled_store, visit("2025-11-04", "I10"),
-                 _history(visit("2024-05-06", "I50.22", claim_id="A")))
+    found = _run(
+        bundled_store,
+        visit("2025-11-04", "I10"),
+        _history(visit("2024-05-06", "I50.22", claim_id="A")),
+    )
     (finding,) = found
     assert isinstance(finding, Finding)
     assert finding.severity is Severity.INFO and finding.line is None
@@ -114,18 +165,30 @@ def test_not_eligible_visit_is_not_a_prompt(bundled_store: CodesetStore) -> None
 
 def test_without_stored_history_says_so(bundled_store: CodesetStore) -> None:
     found = _run(bundled_store, visit("2026-02-03", "I10"))
-    assert found == [NotChecked("HC102", "no stored claim history: only claims earlier in this "
-                                "run were searched for HCCs coded in 2025")]
+    assert found == [
+        NotChecked(
+            "HC102",
+            "no stored claim history: only claims earlier in this "
+            "run were searched for HCCs coded in 2025",
+        )
+    ]
 
 
 @pytest.mark.parametrize(
     ("starts", "note"),
     [
         pytest.param(dt.date(2025, 1, 1), None, id="history-from-first-day"),
-        pytest.param(dt.date(2025, 1, 2), "stored claim history starts on 2025-01-02: HCCs "
-                     "coded in 2025 before then are not known", id="history-one-day-short"),
-        pytest.param(None, "stored claim history holds no claims: HCCs coded in 2025 before "
-                     "then are not known", id="empty-history"),
+        pytest.param(
+            dt.date(2025, 1, 2),
+            "stored claim history starts on 2025-01-02: HCCs "
+            "coded in 2025 before then are not known",
+            id="history-one-day-short",
+        ),
+        pytest.param(
+            None,
+            "stored claim history holds no claims: HCCs coded in 2025 before then are not known",
+            id="empty-history",
+        ),
     ],
 )
 def test_short_stored_history_is_a_coverage_entry(
@@ -135,9 +198,7 @@ def test_short_stored_history_is_a_coverage_entry(
     assert found == ([NotChecked("HC102", note)] if note else [])
 
 
-def test_batch_memory_is_per_scrubber(
-    bundled_store: CodesetStore, medicare: PayerTerms
-) -> None:
+def test_batch_memory_is_per_scrubber(bundled_store: CodesetStore, medicare: PayerTerms) -> None:
     selection = Selection(select=frozenset({"HC102"}))
     first = Scrubber(bundled_store, selection=selection)
     first.scrub(build(visit("2025-03-02", "E11.22", claim_id="A")), payer=medicare)
@@ -193,21 +254,28 @@ def _history_of(db_url: str) -> tuple[Any, StoredHccHistory]:
 def test_stored_records_keep_latest_versions_in_the_window(
     stored: str, cli: Run, tmp_path: Path
 ) -> None:
-    _ingest(cli, tmp_path / "a.837",
-            visit("2024-12-31", "E11.22", claim_id="OLD"),
-            visit("2025-01-01", "E11.9", claim_id="FIRST"),
-            visit("2025-06-10", "E11.22", claim_id="KEPT"),
-            visit("2025-07-01", "I50.22", claim_id="VOIDED"),
-            visit("2025-08-01", "I10", claim_id="OTHERPT", member_id="EXMEMBER02"))
-    _ingest(cli, tmp_path / "b.837",
-            visit("2025-01-01", "E11.22", "N18.30", claim_id="FIRST", frequency="7"),
-            visit("2025-07-01", "I50.22", claim_id="VOIDED", frequency="8"))
+    _ingest(
+        cli,
+        tmp_path / "a.837",
+        visit("2024-12-31", "E11.22", claim_id="OLD"),
+        visit("2025-01-01", "E11.9", claim_id="FIRST"),
+        visit("2025-06-10", "E11.22", claim_id="KEPT"),
+        visit("2025-07-01", "I50.22", claim_id="VOIDED"),
+        visit("2025-08-01", "I10", claim_id="OTHERPT", member_id="EXMEMBER02"),
+    )
+    _ingest(
+        cli,
+        tmp_path / "b.837",
+        visit("2025-01-01", "E11.22", "N18.30", claim_id="FIRST", frequency="7"),
+        visit("2025-07-01", "I50.22", claim_id="VOIDED", frequency="8"),
+    )
     session, history = _history_of(stored)
     with session:
         assert history.available
         assert history.starts() == dt.date(2024, 12, 31)
-        found = history.records(build(visit("2026-02-03")), dt.date(2025, 1, 1),
-                                dt.date(2025, 12, 31))
+        found = history.records(
+            build(visit("2026-02-03")), dt.date(2025, 1, 1), dt.date(2025, 12, 31)
+        )
         assert sorted((r.day.isoformat(), r.codes) for r in found) == [
             ("2025-01-01", ("E1122", "N1830")),
             ("2025-06-10", ("E1122",)),
@@ -224,15 +292,16 @@ def test_stored_history_feeds_hc102(
         found = _run(bundled_store, visit("2026-02-03", "I10"), history)
     assert sorted(_gap_hccs(found), key=int) == ["37", "226"]
     assert [f for f in found if isinstance(f, NotChecked)] == [
-        NotChecked("HC102", "stored claim history starts on 2025-06-10: HCCs coded in 2025 "
-                   "before then are not known")
+        NotChecked(
+            "HC102",
+            "stored claim history starts on 2025-06-10: HCCs coded in 2025 "
+            "before then are not known",
+        )
     ]
 
 
 @pytest.mark.db
-def test_stored_query_uses_the_patient_date_index(
-    stored: str, cli: Run, tmp_path: Path
-) -> None:
+def test_stored_query_uses_the_patient_date_index(stored: str, cli: Run, tmp_path: Path) -> None:
     if not stored.startswith("sqlite"):
         pytest.skip("query plans are checked on SQLite")
     _ingest(cli, tmp_path / "a.837", visit("2025-06-10", "E11.22", claim_id="A"))
@@ -248,8 +317,10 @@ def test_stored_query_uses_the_patient_date_index(
         history.records(build(visit("2026-02-03")), dt.date(2025, 1, 1), dt.date(2025, 12, 31))
         first = next(s for s in statements if "claim_line" in s)
         params = ("x", 1, "k", "2025-01-01", "2025-12-31")
-        plan = session.connection().exec_driver_sql(
-            "EXPLAIN QUERY PLAN " + first, params[-first.count("?"):]
-        ).all()
+        plan = (
+            session.connection()
+            .exec_driver_sql("EXPLAIN QUERY PLAN " + first, params[-first.count("?") :])
+            .all()
+        )
     sa.event.remove(engine, "before_cursor_execute", capture)
     assert any("ix_claim_line_patient_date" in str(row) for row in plan), plan

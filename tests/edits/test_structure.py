@@ -38,49 +38,78 @@ def _claim(**changes: object) -> Callable[[Claim], Claim]:
 
 def _billing(**changes: object) -> Callable[[Claim], Claim]:
     return lambda c: dataclasses.replace(
-        c, billing_provider=dataclasses.replace(c.billing_provider, **changes)  # type: ignore[arg-type]
+        c,
+        billing_provider=dataclasses.replace(c.billing_provider, **changes),  # type: ignore[arg-type]
     )
 
 
 LINE_RENDERING = Provider("rendering", "82", "1", "LINEDOC", npi="1234567890", npi_valid=False)
 
 CASES = [
-    pytest.param(_claim(diagnoses=()), [(None, "the claim has no diagnosis code (HI segment)")],
-                 id="no-diagnosis"),
-    pytest.param(_claim(lines=(), total_charge=Decimal("0")),
-                 [(None, "the claim has no service lines")], id="no-lines"),
-    pytest.param(_claim(total_charge=Decimal("120.01")),
-                 [(None, "line charges add up to 120.00 but the claim total (CLM02) is 120.01")],
-                 id="total-off-by-a-cent"),
-    pytest.param(_billing(npi=None, npi_valid=None),
-                 [(None, "the billing provider has no NPI (NM108 XX / NM109)")],
-                 id="billing-npi-missing"),
-    pytest.param(_billing(npi="1245319598", npi_valid=False),
-                 [(None, "the billing provider NPI 1245319598 fails its check digit")],
-                 id="billing-npi-check-digit"),
-    pytest.param(_line(1, procedure_code=None),
-                 [(2, "line 2 has no procedure code")], id="no-procedure-code"),
+    pytest.param(
+        _claim(diagnoses=()),
+        [(None, "the claim has no diagnosis code (HI segment)")],
+        id="no-diagnosis",
+    ),
+    pytest.param(
+        _claim(lines=(), total_charge=Decimal("0")),
+        [(None, "the claim has no service lines")],
+        id="no-lines",
+    ),
+    pytest.param(
+        _claim(total_charge=Decimal("120.01")),
+        [(None, "line charges add up to 120.00 but the claim total (CLM02) is 120.01")],
+        id="total-off-by-a-cent",
+    ),
+    pytest.param(
+        _billing(npi=None, npi_valid=None),
+        [(None, "the billing provider has no NPI (NM108 XX / NM109)")],
+        id="billing-npi-missing",
+    ),
+    pytest.param(
+        _billing(npi="1245319598", npi_valid=False),
+        [(None, "the billing provider NPI 1245319598 fails its check digit")],
+        id="billing-npi-check-digit",
+    ),
+    pytest.param(
+        _line(1, procedure_code=None), [(2, "line 2 has no procedure code")], id="no-procedure-code"
+    ),
     pytest.param(_line(0, units=None), [(1, "line 1 has no units")], id="no-units"),
-    pytest.param(_line(0, units=Decimal("-1")), [(1, "line 1 bills -1 units")],
-                 id="negative-units"),
+    pytest.param(
+        _line(0, units=Decimal("-1")), [(1, "line 1 bills -1 units")], id="negative-units"
+    ),
     pytest.param(_line(0, units=Decimal("0.5")), [], id="fractional-units-pass"),
-    pytest.param(_line(1, service_date_from=None),
-                 [(2, "line 2 has no date of service (DTP*472)")], id="no-line-date"),
-    pytest.param(_line(0, diagnosis_pointers=()),
-                 [(1, "line 1 has no diagnosis pointer (SV107)")], id="no-pointer"),
-    pytest.param(_line(0, diagnosis_pointers=(0,)),
-                 [(1, "line 1 points to diagnosis 0, but the claim has 2 diagnosis codes")],
-                 id="pointer-zero"),
-    pytest.param(_line(0, diagnosis_pointers=(1, 3)),
-                 [(1, "line 1 points to diagnosis 3, but the claim has 2 diagnosis codes")],
-                 id="pointer-one-past-the-end"),
+    pytest.param(
+        _line(1, service_date_from=None),
+        [(2, "line 2 has no date of service (DTP*472)")],
+        id="no-line-date",
+    ),
+    pytest.param(
+        _line(0, diagnosis_pointers=()),
+        [(1, "line 1 has no diagnosis pointer (SV107)")],
+        id="no-pointer",
+    ),
+    pytest.param(
+        _line(0, diagnosis_pointers=(0,)),
+        [(1, "line 1 points to diagnosis 0, but the claim has 2 diagnosis codes")],
+        id="pointer-zero",
+    ),
+    pytest.param(
+        _line(0, diagnosis_pointers=(1, 3)),
+        [(1, "line 1 points to diagnosis 3, but the claim has 2 diagnosis codes")],
+        id="pointer-one-past-the-end",
+    ),
     pytest.param(_line(0, diagnosis_pointers=(2, 1)), [], id="pointer-to-last-pass"),
-    pytest.param(_line(0, diagnosis_pointers=(1, 2, 1, 2, 1)),
-                 [(1, "line 1 has 5 diagnosis pointers; at most 4 are allowed")],
-                 id="five-pointers"),
-    pytest.param(_line(1, rendering_provider=LINE_RENDERING),
-                 [(2, "line 2's rendering provider NPI 1234567890 fails its check digit")],
-                 id="line-rendering-npi"),
+    pytest.param(
+        _line(0, diagnosis_pointers=(1, 2, 1, 2, 1)),
+        [(1, "line 1 has 5 diagnosis pointers; at most 4 are allowed")],
+        id="five-pointers",
+    ),
+    pytest.param(
+        _line(1, rendering_provider=LINE_RENDERING),
+        [(2, "line 2's rendering provider NPI 1234567890 fails its check digit")],
+        id="line-rendering-npi",
+    ),
     pytest.param(lambda c: c, [], id="complete-claim-pass"),
 ]
 
@@ -114,17 +143,25 @@ INSTITUTIONAL = ExClaim(
 
 INSTITUTIONAL_CASES = [
     pytest.param(lambda c: c, [], id="complete-pass"),
-    pytest.param(_claim(statement_from=None),
-                 [(None, "the statement period (DTP*434) is missing")], id="no-statement"),
-    pytest.param(_line(0, revenue_code=None), [(1, "line 1 has no revenue code")],
-                 id="no-revenue-code"),
+    pytest.param(
+        _claim(statement_from=None),
+        [(None, "the statement period (DTP*434) is missing")],
+        id="no-statement",
+    ),
+    pytest.param(
+        _line(0, revenue_code=None), [(1, "line 1 has no revenue code")], id="no-revenue-code"
+    ),
     pytest.param(_line(1, service_date_from=None), [], id="line-date-optional-pass"),
-    pytest.param(_attending(npi="1234567890", npi_valid=False),
-                 [(None, "the attending provider NPI 1234567890 fails its check digit")],
-                 id="attending-npi-check-digit"),
-    pytest.param(_attending(npi=None, npi_valid=None),
-                 [(None, "the attending provider has no NPI (NM108 XX / NM109)")],
-                 id="attending-npi-missing"),
+    pytest.param(
+        _attending(npi="1234567890", npi_valid=False),
+        [(None, "the attending provider NPI 1234567890 fails its check digit")],
+        id="attending-npi-check-digit",
+    ),
+    pytest.param(
+        _attending(npi=None, npi_valid=None),
+        [(None, "the attending provider has no NPI (NM108 XX / NM109)")],
+        id="attending-npi-missing",
+    ),
 ]
 
 

@@ -86,13 +86,20 @@ def claim(
 ) -> GenClaim:
     """A professional (or, with ``revenue_code``, institutional) claim with one line per charge."""
     lines = tuple(
-        GenLine("99213" if n == 0 else "36415", Decimal(c), service_date,
-                revenue_code=revenue_code)
+        GenLine("99213" if n == 0 else "36415", Decimal(c), service_date, revenue_code=revenue_code)
         for n, c in enumerate(charges)
     )
-    return GenClaim(clm01, billing, PAYER, SUBSCRIBER, ("E119",), lines, frequency=frequency,
-                    original_reference=original_reference,
-                    place_of_service="13" if revenue_code else "11")
+    return GenClaim(
+        clm01,
+        billing,
+        PAYER,
+        SUBSCRIBER,
+        ("E119",),
+        lines,
+        frequency=frequency,
+        original_reference=original_reference,
+        place_of_service="13" if revenue_code else "11",
+    )
 
 
 def payment(
@@ -114,25 +121,41 @@ def payment(
         if deny_reason:
             adj = (GenAdjustment("CO", deny_reason, charge * sign),)
         else:
-            written_off = (charge - (charge * Decimal(paid_ratio)).quantize(Decimal("0.01")))
+            written_off = charge - (charge * Decimal(paid_ratio)).quantize(Decimal("0.01"))
             adj = (GenAdjustment("CO", "45", written_off * sign),)
-        services.append(GenServicePayment("99213" if n == 0 else "36415", charge * sign, DOS,
-                                          adjustments=adj))
-    return GenClaimPayment(clm01, status, sum((s.charge for s in services), Decimal(0)),
-                           payer_claim_number, SUBSCRIBER.member_id, PATIENT.last_name,
-                           PATIENT.first_name, frequency=frequency, services=tuple(services))
+        services.append(
+            GenServicePayment("99213" if n == 0 else "36415", charge * sign, DOS, adjustments=adj)
+        )
+    return GenClaimPayment(
+        clm01,
+        status,
+        sum((s.charge for s in services), Decimal(0)),
+        payer_claim_number,
+        SUBSCRIBER.member_id,
+        PATIENT.last_name,
+        PATIENT.first_name,
+        frequency=frequency,
+        services=tuple(services),
+    )
 
 
-def remit(*claims: GenClaimPayment, trace: str = "TRC1001",
-          plb: Sequence[GenProviderAdjustment] = ()) -> GenRemit:
+def remit(
+    *claims: GenClaimPayment, trace: str = "TRC1001", plb: Sequence[GenProviderAdjustment] = ()
+) -> GenRemit:
     return GenRemit(PAYER, BILLING, trace, PAID_ON, tuple(claims), tuple(plb))
 
 
 def other_270(control_number: int = 77) -> str:
     """A tiny 270 eligibility inquiry interchange (a kind cleanclaim skips)."""
-    ic = Interchange(sender=Party("SUBMITTER"), receiver=Party("DCOMM"),
-                     control_number=control_number, created=SUBMITTED, time="1200",
-                     functional_id="HS", version="005010X279A1")
+    ic = Interchange(
+        sender=Party("SUBMITTER"),
+        receiver=Party("DCOMM"),
+        control_number=control_number,
+        created=SUBMITTED,
+        time="1200",
+        functional_id="HS",
+        version="005010X279A1",
+    )
     ic.add("270", ["BHT*0022*13*10001*20260310*1200", "HL*1**20*1"])
     return ic.render()
 
@@ -148,12 +171,23 @@ def segments(text: str, segment_id: str) -> int:
     return sum(1 for s in text.split("~") if s.strip().split("*")[0] == segment_id)
 
 
-def p837(*claims: GenClaim, control: int = 1, created: date = SUBMITTED, per_set: int = 5000,
-         ) -> str:
-    return write_837p(claims, sender="SUBMITTER", receiver="DCOMM", control_number=control,
-                      created=created, claims_per_transaction=per_set)
+def p837(
+    *claims: GenClaim,
+    control: int = 1,
+    created: date = SUBMITTED,
+    per_set: int = 5000,
+) -> str:
+    return write_837p(
+        claims,
+        sender="SUBMITTER",
+        receiver="DCOMM",
+        control_number=control,
+        created=created,
+        claims_per_transaction=per_set,
+    )
 
 
 def r835(*remits: GenRemit, control: int = 501) -> str:
-    return write_835(remits, sender="DCOMM", receiver="SUBMITTER", control_number=control,
-                     created=PAID_ON)
+    return write_835(
+        remits, sender="DCOMM", receiver="SUBMITTER", control_number=control, created=PAID_ON
+    )

@@ -18,9 +18,18 @@ Ingest = Callable[[Path], FileReport]
 Counts = Callable[[], dict[str, int]]
 
 X12_TABLES = (
-    "x12_file", "x12_quarantine", "claim", "claim_line", "claim_event", "remittance",
-    "remit_claim", "remit_line", "remit_adjustment", "remit_provider_adjustment",
-    "remit_balance_issue", "acknowledgment",
+    "x12_file",
+    "x12_quarantine",
+    "claim",
+    "claim_line",
+    "claim_event",
+    "remittance",
+    "remit_claim",
+    "remit_line",
+    "remit_adjustment",
+    "remit_provider_adjustment",
+    "remit_balance_issue",
+    "acknowledgment",
 )
 
 

@@ -16,23 +16,34 @@ def _837p() -> str:
 
 
 def _837i() -> str:
-    claims = [x.claim(f"I{n}", charges=("900.00", "45.00", "12.00")[: 1 + n % 3],
-                      revenue_code="0450") for n in range(4)]
-    return x.write_837i(claims, sender="SUBMITTER", receiver="DCOMM", created=x.ACK_DATE,
-                        claims_per_transaction=2)
+    claims = [
+        x.claim(f"I{n}", charges=("900.00", "45.00", "12.00")[: 1 + n % 3], revenue_code="0450")
+        for n in range(4)
+    ]
+    return x.write_837i(
+        claims, sender="SUBMITTER", receiver="DCOMM", created=x.ACK_DATE, claims_per_transaction=2
+    )
 
 
 def _835() -> str:
-    first = x.remit(x.payment("P0"), x.payment("P1", charges=("100.00", "20.00")),
-                    x.payment("P2", status="4", deny_reason="16"), trace="TRC1")
-    second = x.remit(x.payment("P3", payer_claim_number="PCN3"), trace="TRC2",
-                     plb=[x.GenProviderAdjustment("L6", x.Decimal("-1.25"), "INT1")])
+    first = x.remit(
+        x.payment("P0"),
+        x.payment("P1", charges=("100.00", "20.00")),
+        x.payment("P2", status="4", deny_reason="16"),
+        trace="TRC1",
+    )
+    second = x.remit(
+        x.payment("P3", payer_claim_number="PCN3"),
+        trace="TRC2",
+        plb=[x.GenProviderAdjustment("L6", x.Decimal("-1.25"), "INT1")],
+    )
     return x.r835(first, second)
 
 
 def _999() -> str:
-    return x.write_999(x.ack999_for(_837p()), sender="DCOMM", receiver="SUBMITTER",
-                       created=x.ACK_DATE)
+    return x.write_999(
+        x.ack999_for(_837p()), sender="DCOMM", receiver="SUBMITTER", created=x.ACK_DATE
+    )
 
 
 def _277ca() -> str:
@@ -58,8 +69,14 @@ CASES = [
 
 @pytest.mark.parametrize(("build", "kind", "sets", "claims", "lines", "adjustments"), CASES)
 def test_counts_match_segments(
-    tmp_path: Path, ingest: Ingest, build: Callable[[], str], kind: str, sets: int,
-    claims: int, lines: int, adjustments: int,
+    tmp_path: Path,
+    ingest: Ingest,
+    build: Callable[[], str],
+    kind: str,
+    sets: int,
+    claims: int,
+    lines: int,
+    adjustments: int,
 ) -> None:
     text = build()
     report = ingest(x.write(tmp_path, "in.x12", text))

@@ -17,14 +17,17 @@ THREE = x.p837(x.claim("A1"), x.claim("A2"), x.claim("A3"), per_set=1)
 """Three 837P sets of one claim each: ST at segments 3, 26 and 49."""
 SECOND = x.p837(x.claim("B1"), x.claim("B2"), control=2, per_set=1)
 """A second interchange (ISA13 000000002), two sets."""
-REMITS = x.r835(x.remit(x.payment("A1"), x.payment("A2"), trace="T1"),
-                x.remit(x.payment("A3"), trace="T2"))
+REMITS = x.r835(
+    x.remit(x.payment("A1"), x.payment("A2"), trace="T1"), x.remit(x.payment("A3"), trace="T2")
+)
 LONG = "NTE*ADD*" + "LONG NOTE " * 30
 
 IEA = "interchange 000000002: IEA02 control number '000000009' does not match ISA13 '000000002'"
 TRUNCATED = "interchange 000000001: missing IEA at end of file (file truncated?)"
-GE01 = ("interchange 000000001: functional group 1: GE01 transaction set count is '2' "
-        "but the group has 3")
+GE01 = (
+    "interchange 000000001: functional group 1: GE01 transaction set count is '2' "
+    "but the group has 3"
+)
 TOO_LONG = "segment longer than 200 bytes (missing segment terminator '~'?)"
 
 CASES = [
@@ -87,8 +90,13 @@ CASES = [
 
 @pytest.mark.parametrize(("text", "quarantined", "stored"), CASES)
 def test_bad_unit_is_quarantined_and_the_rest_commits(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str, ingest: Ingest,
-    counts: Counts, text: str, quarantined: list[tuple[str | None, int | None, str]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    db_url: str,
+    ingest: Ingest,
+    counts: Counts,
+    text: str,
+    quarantined: list[tuple[str | None, int | None, str]],
     stored: list[str],
 ) -> None:
     monkeypatch.setenv("CLEANCLAIM_MAX_SEGMENT_BYTES", "200")
@@ -113,22 +121,37 @@ def test_bad_unit_is_quarantined_and_the_rest_commits(
 @pytest.mark.parametrize(
     ("text", "kind", "interchanges", "accepted"),
     [
-        pytest.param(THREE + SECOND.replace("IEA*1*000000002", "IEA*1*000000009"), "837P", 2, 3,
-                     id="second-interchange-damaged"),
+        pytest.param(
+            THREE + SECOND.replace("IEA*1*000000002", "IEA*1*000000009"),
+            "837P",
+            2,
+            3,
+            id="second-interchange-damaged",
+        ),
         pytest.param("hello, not x12\n", "unknown", 0, 0, id="not-x12"),
     ],
 )
 def test_report_counts_only_committed_sets(
-    tmp_path: Path, ingest: Ingest, text: str, kind: str, interchanges: int, accepted: int,
+    tmp_path: Path,
+    ingest: Ingest,
+    text: str,
+    kind: str,
+    interchanges: int,
+    accepted: int,
 ) -> None:
     report = ingest(x.write(tmp_path, "in.x12", text))
-    assert (report.kind, report.interchanges, report.accepted_sets) == (kind, interchanges,
-                                                                       accepted)
+    assert (report.kind, report.interchanges, report.accepted_sets) == (
+        kind,
+        interchanges,
+        accepted,
+    )
     assert report.claims == accepted
 
 
 def test_quarantined_set_leaves_no_events_or_lines(
-    tmp_path: Path, ingest: Ingest, counts: Counts,
+    tmp_path: Path,
+    ingest: Ingest,
+    counts: Counts,
 ) -> None:
     broken = THREE.replace("IEA*1*000000001", "IEA*1*000000002")
     ingest(x.write(tmp_path, "in.x12", broken))

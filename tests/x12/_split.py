@@ -16,8 +16,10 @@ from cleanclaim.x12.segments import Delimiters, Segment
 
 DATA = Path(__file__).parent / "data835"
 
-_ISA = ("ISA*00*          *00*          *ZZ*SYNTHPAYER     *ZZ*SYNTHPROVIDER  "
-        "*260115*1200*^*00501*000000901*0*T*:~")
+_ISA = (
+    "ISA*00*          *00*          *ZZ*SYNTHPAYER     *ZZ*SYNTHPROVIDER  "
+    "*260115*1200*^*00501*000000901*0*T*:~"
+)
 
 
 def split(text: str) -> tuple[Delimiters, list[Segment]]:
@@ -25,8 +27,9 @@ def split(text: str) -> tuple[Delimiters, list[Segment]]:
     text = text.lstrip()
     if not text.startswith("ISA") or len(text) < 106:
         raise ValueError("not an X12 interchange")
-    delimiters = Delimiters(element=text[3], repetition=text[82], component=text[104],
-                            segment=text[105])
+    delimiters = Delimiters(
+        element=text[3], repetition=text[82], component=text[104], segment=text[105]
+    )
     segments: list[Segment] = []
     for raw in text.split(delimiters.segment):
         raw = raw.strip("\r\n ")
@@ -41,7 +44,7 @@ def transaction(text: str, index: int = 0) -> tuple[Delimiters, list[Segment]]:
     starts = [i for i, seg in enumerate(segments) if seg.id == "ST"]
     start = starts[index]
     end = next(i for i in range(start, len(segments)) if segments[i].id == "SE")
-    return delimiters, segments[start:end + 1]
+    return delimiters, segments[start : end + 1]
 
 
 def load(name: str, index: int = 0) -> tuple[Delimiters, list[Segment]]:
@@ -59,7 +62,8 @@ def wrap(body: str, set_id: str = "835", version: str = "005010X221A1") -> str:
     count = len(segments) + 2
     return (
         f"{_ISA}GS*{functional}*SYNTHPAYER*SYNTHPROVIDER*20260115*1200*901*X*{version}~"
-        f"ST*{set_id}*0001*{version}~" + "".join(s.strip() + "~" for s in segments)
+        f"ST*{set_id}*0001*{version}~"
+        + "".join(s.strip() + "~" for s in segments)
         + f"SE*{count}*0001~GE*1*901~IEA*1*000000901~"
     )
 
@@ -88,6 +92,8 @@ def normalise(value: Any) -> Any:
     if isinstance(value, list) and value and isinstance(value[0], ProviderAdjustment):
         return [f"{p.reason}:{p.reference} {p.amount}" for p in value]
     if isinstance(value, list) and value and isinstance(value[0], Status):
-        return [" ".join(p for p in ("+".join(map(str, s.codes)), s.action, str(s.amount or ""))
-                         if p) for s in value]
+        return [
+            " ".join(p for p in ("+".join(map(str, s.codes)), s.action, str(s.amount or "")) if p)
+            for s in value
+        ]
     return value

@@ -59,8 +59,9 @@ from cleanclaim.x12.generate.facility import FACILITY_DX, demo_hospital
 # --------------------------------------------------------------------------- ids
 
 
-@pytest.mark.parametrize(("base", "check"), [("123456789", "3"), ("124531959", "9")],
-                         ids=["cms-example", "second"])
+@pytest.mark.parametrize(
+    ("base", "check"), [("123456789", "3"), ("124531959", "9")], ids=["cms-example", "second"]
+)
 def test_npi_check_digit(base: str, check: str) -> None:
     assert npi_check_digit(base) == check
 
@@ -125,8 +126,11 @@ def test_envelope_counts_and_control_numbers(kind: str) -> None:
 
 def test_837_splits_claims_into_transaction_sets() -> None:
     claims = random_practice_claims(4, 5, START, END)
-    segs = segments(write_837p(claims, sender="SUBMIT1", receiver="RECV1", created=CREATED,
-                               claims_per_transaction=2))
+    segs = segments(
+        write_837p(
+            claims, sender="SUBMIT1", receiver="RECV1", created=CREATED, claims_per_transaction=2
+        )
+    )
     assert [s[2] for s in segs if s[0] == "ST"] == ["0001", "0002", "0003"]
     assert sum(1 for s in segs if s[0] == "CLM") == 5
     assert [s[1] for s in segs if s[0] == "HL" and s[3] == "20"] == ["1", "1", "1"]
@@ -142,8 +146,14 @@ def test_newline_only_adds_line_breaks() -> None:
 
 def test_free_text_is_scrubbed_of_delimiters() -> None:
     odd = Person("o'neil*smith", "a~b", date(1980, 1, 1), "F", ADDR)
-    claim = GenClaim("X1", CLINIC, MEDICARE, Subscriber("M1", odd), ("I10",),
-                     (GenLine("99213", D("100.00"), DOS),))
+    claim = GenClaim(
+        "X1",
+        CLINIC,
+        MEDICARE,
+        Subscriber("M1", odd),
+        ("I10",),
+        (GenLine("99213", D("100.00"), DOS),),
+    )
     x12 = write_837p([claim], sender="SUBMIT1", receiver="RECV1", created=CREATED)
     assert "NM1*IL*1*O'NEIL SMITH*A B****MI*M1~" in x12
 
@@ -151,22 +161,41 @@ def test_free_text_is_scrubbed_of_delimiters() -> None:
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: write_837p([], sender="SUBMIT1", receiver="RECV1", created=CREATED),
-         "an 837 needs at least one claim"),
-        (lambda: write_837p(hand_claims(), sender="SUBMIT1", receiver="RECV1", created=CREATED,
-                            control_number=0),
-         "control_number must be 1..999999999, got 0"),
-        (lambda: write_837p(hand_claims(), sender="S" * 16, receiver="RECV1", created=CREATED),
-         "interchange ids have 2-15 characters, got 'SSSSSSSSSSSSSSSS'"),
-        (lambda: write_837p(hand_claims(), sender="S", receiver="RECV1", created=CREATED),
-         "interchange ids have 2-15 characters, got 'S'"),
-        (lambda: write_837i(hand_claims(), sender="SUBMIT1", receiver="RECV1", created=CREATED),
-         "claim C1 line 1: an 837I line needs a revenue code"),
-        (lambda: write_835([], sender="SUBMIT1", receiver="RECV1", created=CREATED),
-         "an 835 needs at least one remit"),
+        (
+            lambda: write_837p([], sender="SUBMIT1", receiver="RECV1", created=CREATED),
+            "an 837 needs at least one claim",
+        ),
+        (
+            lambda: write_837p(
+                hand_claims(), sender="SUBMIT1", receiver="RECV1", created=CREATED, control_number=0
+            ),
+            "control_number must be 1..999999999, got 0",
+        ),
+        (
+            lambda: write_837p(hand_claims(), sender="S" * 16, receiver="RECV1", created=CREATED),
+            "interchange ids have 2-15 characters, got 'SSSSSSSSSSSSSSSS'",
+        ),
+        (
+            lambda: write_837p(hand_claims(), sender="S", receiver="RECV1", created=CREATED),
+            "interchange ids have 2-15 characters, got 'S'",
+        ),
+        (
+            lambda: write_837i(hand_claims(), sender="SUBMIT1", receiver="RECV1", created=CREATED),
+            "claim C1 line 1: an 837I line needs a revenue code",
+        ),
+        (
+            lambda: write_835([], sender="SUBMIT1", receiver="RECV1", created=CREATED),
+            "an 835 needs at least one remit",
+        ),
     ],
-    ids=["no-claims", "control-number", "long-sender", "short-sender", "837i-no-revenue",
-         "no-remits"],
+    ids=[
+        "no-claims",
+        "control-number",
+        "long-sender",
+        "short-sender",
+        "837i-no-revenue",
+        "no-remits",
+    ],
 )
 def test_writers_reject_bad_arguments(call: Callable[[], str], message: str) -> None:
     with pytest.raises(ValueError) as info:
@@ -236,7 +265,10 @@ def test_hand_835_balances() -> None:
     check_balanced(x12)
     segs = segments(x12)
     assert [s[:3] for s in segs if s[0] == "BPR"] == [
-        ["BPR", "C", "55.22"], ["BPR", "H", "0"], ["BPR", "H", "0"]]
+        ["BPR", "C", "55.22"],
+        ["BPR", "H", "0"],
+        ["BPR", "H", "0"],
+    ]
     assert ["PLB", "1234567893", "20261231", "L6:C1", "-2.5", "WO:12345678901200", "10"] in segs
     assert ["PLB", "1234567893", "20261231", "FB:12345678901236", "-17.28"] in segs
 
@@ -259,9 +291,16 @@ def test_negative_balance_is_carried_forward() -> None:
         write_835([remit], sender="PAYER1", receiver="SUBMIT1", created=CREATED)
     assert str(info.value) == (
         "remit T1: payments minus provider adjustments are negative (-80.00); carry the "
-        "balance forward with a smaller PLB amount")
-    fixed = GenRemit(MEDICARE, CLINIC, "T1", DOS, (rev,),
-                     (GenProviderAdjustment("FB", D("-80.00"), "12345678901236"),))
+        "balance forward with a smaller PLB amount"
+    )
+    fixed = GenRemit(
+        MEDICARE,
+        CLINIC,
+        "T1",
+        DOS,
+        (rev,),
+        (GenProviderAdjustment("FB", D("-80.00"), "12345678901236"),),
+    )
     segs = segments(write_835([fixed], sender="PAYER1", receiver="SUBMIT1", created=CREATED))
     assert segs[3][:3] == ["BPR", "H", "0"]
 
@@ -270,8 +309,14 @@ def test_amounts_have_at_most_two_decimals() -> None:
     claims = random_practice_claims(6, 200, START, END)
     x12 = w835(random_remits_for(claims, 6))
     for seg in segments(x12):
-        values = {"CLP": seg[3:6], "SVC": seg[2:4], "AMT": seg[2:3], "PLB": seg[4::2],
-                  "CAS": seg[3::3], "BPR": seg[2:3]}.get(seg[0], [])
+        values = {
+            "CLP": seg[3:6],
+            "SVC": seg[2:4],
+            "AMT": seg[2:3],
+            "PLB": seg[4::2],
+            "CAS": seg[3::3],
+            "BPR": seg[2:3],
+        }.get(seg[0], [])
         for v in values:
             if v:
                 assert v != "-0" and len(v.partition(".")[2]) <= 2, seg
@@ -306,19 +351,33 @@ def test_diagnosis_codes_are_billable_in_fy2026() -> None:
 
 def test_999_group_status() -> None:
     def group(*statuses: str) -> Ack999Group:
-        return Ack999Group("HC", "1", "005010X222A1", tuple(
-            Ack999Transaction("837", f"{i:04d}", s) for i, s in enumerate(statuses, 1)))
+        return Ack999Group(
+            "HC",
+            "1",
+            "005010X222A1",
+            tuple(Ack999Transaction("837", f"{i:04d}", s) for i, s in enumerate(statuses, 1)),
+        )
 
-    assert [group(*s).status for s in (("A", "A"), ("A", "E"), ("R", "R"), ("A", "R"))] == \
-        ["A", "E", "R", "P"]
+    assert [group(*s).status for s in (("A", "A"), ("A", "E"), ("R", "R"), ("A", "R"))] == [
+        "A",
+        "E",
+        "R",
+        "P",
+    ]
     x12 = write_999([group("A", "R")], sender="RECV1", receiver="SUBMIT1", created=CREATED)
     assert "AK9*P*2*2*1~" in x12
 
 
 def test_ack999_for_acknowledges_every_set() -> None:
     claims = random_practice_claims(4, 4, START, END)
-    source = write_837p(claims, sender="SUBMIT1", receiver="RECV1", created=CREATED,
-                        control_number=42, claims_per_transaction=1)
+    source = write_837p(
+        claims,
+        sender="SUBMIT1",
+        receiver="RECV1",
+        created=CREATED,
+        control_number=42,
+        claims_per_transaction=1,
+    )
     [group] = ack999_for(source, reject_rate=1.0)
     assert (group.functional_id, group.control_number, group.status) == ("HC", "42", "R")
     assert [t.control_number for t in group.transactions] == ["0001", "0002", "0003", "0004"]
@@ -347,8 +406,9 @@ def test_277ca_accepts_and_rejects_claims() -> None:
         refs = [s for s in found if s[:2] == ["REF", "1K"]]
         if ack.accepted:
             assert (stc[1], stc[3]) == ("A2:20", "WQ")
-            assert refs == [["REF", "1K", payer_claim_number(ack.claim.claim_id,
-                                                             ack.claim.payer.payer_id)]]
+            assert refs == [
+                ["REF", "1K", payer_claim_number(ack.claim.claim_id, ack.claim.payer.payer_id)]
+            ]
         else:
             assert stc[1].split(":")[0] in {"A3", "A6", "A7", "A8"} and stc[3] == "U"
             assert refs == []

@@ -19,8 +19,8 @@ def test_pyx12_accepts_generated_files(kind: str, seed: int) -> None:
 
 def test_pyx12_wrapper_reports_errors() -> None:
     """The validator is not a rubber stamp: a broken file yields problems."""
-    x12 = hand_file("837p").replace("N3*100 MAIN ST~N4*SPRINGFIELD*IL*627011234~REF*EI",
-                                    "REF*EI")
+    x12 = hand_file("837p").replace("N3*100 MAIN ST~N4*SPRINGFIELD*IL*627011234~REF*EI", "REF*EI")
     problems = pyx12_problems(x12)
-    assert any('Mandatory segment "Billing Provider Address" (N3) missing' in p
-               for p in problems), problems
+    assert any(
+        'Mandatory segment "Billing Provider Address" (N3) missing' in p for p in problems
+    ), problems

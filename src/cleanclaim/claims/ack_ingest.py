@@ -39,39 +39,65 @@ def store_999(ctx: IngestContext, ack: ImplementationAck) -> SetResult:
         for e in t.segment_errors:
             where = f"IK3 {e.segment_id} at set segment {e.segment_position}"
             where += f" loop {e.loop}" if e.loop else ""
-            reasons.append(f"{where}: error {e.code}"
-                           + (f" (CLM01 {e.claim_id})" if e.claim_id else ""))
-            reasons += [f"IK4 {e.segment_id}{el.element_position:02d}: error {el.code}"
-                        for el in e.element_errors]
+            reasons.append(
+                f"{where}: error {e.code}" + (f" (CLM01 {e.claim_id})" if e.claim_id else "")
+            )
+            reasons += [
+                f"IK4 {e.segment_id}{el.element_position:02d}: error {el.code}"
+                for el in e.element_errors
+            ]
         status = "accepted" if t.accepted else "rejected"
-        entries.append((t.control_number, status, [t.status, *t.error_codes], reasons,
-                        t.position))
+        entries.append((t.control_number, status, [t.status, *t.error_codes], reasons, t.position))
     if not ack.transactions:
         status = "accepted" if ack.accepted else "rejected"
-        entries.append((None, status, [ack.group_status, *ack.group_error_codes],
-                        [f"AK9 {ack.group_status}"], ack.position))
+        entries.append(
+            (
+                None,
+                status,
+                [ack.group_status, *ack.group_error_codes],
+                [f"AK9 {ack.group_status}"],
+                ack.position,
+            )
+        )
     for set_control, status, codes, reasons, position in entries:
         claims: list[ClaimRow] = []
         if ack.functional_id == "HC":
             query = select(ClaimRow).where(
                 ClaimRow.practice_id == ctx.practice_id,
-                ClaimRow.source_group_control == ack.group_control_number)
+                ClaimRow.source_group_control == ack.group_control_number,
+            )
             if set_control is not None:
                 query = query.where(ClaimRow.source_set_control == set_control)
             claims = _latest_file(list(s.scalars(query)))
         row = AckRow(
-            practice_id=ctx.practice_id, file_id=ctx.file_id, kind="999",
-            set_control=ack.control_number, acked_group_control=ack.group_control_number,
-            acked_set_control=set_control, status=status, status_codes=codes,
-            reasons=reasons, claims_matched=len(claims),
+            practice_id=ctx.practice_id,
+            file_id=ctx.file_id,
+            kind="999",
+            set_control=ack.control_number,
+            acked_group_control=ack.group_control_number,
+            acked_set_control=set_control,
+            status=status,
+            status_codes=codes,
+            reasons=reasons,
+            claims_matched=len(claims),
             match_status="matched" if claims else "unmatched",
-            match_candidates=[c.claim_key for c in claims], position=position,
-            created_by=ctx.user)
+            match_candidates=[c.claim_key for c in claims],
+            position=position,
+            created_by=ctx.user,
+        )
         s.add(row)
         s.flush()
         for claim in claims:
-            transition(ctx, claim, status, f"999_{status}", source_kind="999",
-                       occurred_on=None, ack_id=row.id, detail={"reasons": reasons})
+            transition(
+                ctx,
+                claim,
+                status,
+                f"999_{status}",
+                source_kind="999",
+                occurred_on=None,
+                ack_id=row.id,
+                detail={"reasons": reasons},
+            )
     return SetResult()
 
 
@@ -81,44 +107,74 @@ def store_277ca(ctx: IngestContext, ack: ClaimAcknowledgment) -> SetResult:
     for ca in ack.claims:
         status = "rejected" if ca.rejected else "accepted" if ca.accepted else "pending"
         codes = [str(code) for st in ca.statuses for code in st.codes]
-        reasons = codes + [f"line {n}: {code}" for n, line in enumerate(ca.lines, start=1)
-                           for st in line.statuses for code in st.codes]
+        reasons = codes + [
+            f"line {n}: {code}"
+            for n, line in enumerate(ca.lines, start=1)
+            for st in line.statuses
+            for code in st.codes
+        ]
         on = next((st.date for st in ca.statuses if st.date), ack.created)
         match, claim, candidates = _match_ack(ctx, ca)
         row = AckRow(
-            practice_id=ctx.practice_id, file_id=ctx.file_id, kind="277CA",
-            set_control=ack.control_number, clm01=ca.patient_control_number,
+            practice_id=ctx.practice_id,
+            file_id=ctx.file_id,
+            kind="277CA",
+            set_control=ack.control_number,
+            clm01=ca.patient_control_number,
             billing_npi=ca.billing_provider_id or None,
-            payer_claim_number=ca.payer_claim_control_number or None, status=status,
-            status_codes=codes, reasons=reasons, occurred_on=on,
-            claims_matched=1 if claim else 0, match_status=match,
-            match_candidates=candidates, position=ca.position, created_by=ctx.user)
+            payer_claim_number=ca.payer_claim_control_number or None,
+            status=status,
+            status_codes=codes,
+            reasons=reasons,
+            occurred_on=on,
+            claims_matched=1 if claim else 0,
+            match_status=match,
+            match_candidates=candidates,
+            position=ca.position,
+            created_by=ctx.user,
+        )
         s.add(row)
         s.flush()
         if claim is None:
             continue
         target = claim.status if status == "pending" else status
-        transition(ctx, claim, target, f"277ca_{status}", source_kind="277CA", occurred_on=on,
-                   ack_id=row.id, detail={"codes": reasons})
+        transition(
+            ctx,
+            claim,
+            target,
+            f"277ca_{status}",
+            source_kind="277CA",
+            occurred_on=on,
+            ack_id=row.id,
+            detail={"codes": reasons},
+        )
         if status == "accepted" and ca.payer_claim_control_number:
             claim.payer_claim_number = ca.payer_claim_control_number
     return SetResult(claims=len(ack.claims), lines=sum(len(c.lines) for c in ack.claims))
 
 
 def _match_ack(ctx: IngestContext, ca: ClaimAck) -> tuple[str, ClaimRow | None, list[str]]:
-    rows = list(ctx.session.scalars(
-        select(ClaimRow)
-        .where(ClaimRow.practice_id == ctx.practice_id,
-               ClaimRow.clm01 == ca.patient_control_number.strip())
-        .order_by(ClaimRow.billing_npi, ClaimRow.version)))
+    rows = list(
+        ctx.session.scalars(
+            select(ClaimRow)
+            .where(
+                ClaimRow.practice_id == ctx.practice_id,
+                ClaimRow.clm01 == ca.patient_control_number.strip(),
+            )
+            .order_by(ClaimRow.billing_npi, ClaimRow.version)
+        )
+    )
     if ca.billing_provider_id:
         rows = [r for r in rows if r.billing_npi == ca.billing_provider_id] or rows
     families: dict[str, list[ClaimRow]] = {}
     for r in rows:
         families.setdefault(r.billing_npi, []).append(r)
     if len(families) > 1 and ca.service_from:
-        dated = {k: v for k, v in families.items()
-                 if any(overlaps(r, ca.service_from, ca.service_to) for r in v)}
+        dated = {
+            k: v
+            for k, v in families.items()
+            if any(overlaps(r, ca.service_from, ca.service_to) for r in v)
+        }
         families = dated or families
     if not families:
         return "unmatched", None, []

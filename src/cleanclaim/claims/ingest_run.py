@@ -87,9 +87,19 @@ class FileReport:
         return not self.quarantined
 
     def to_json(self) -> dict[str, Any]:
-        out = {k: getattr(self, k) for k in (
-            "path", "sha256", "kind", "interchanges", "accepted_sets", "claims", "lines",
-            "adjustments")}
+        out = {
+            k: getattr(self, k)
+            for k in (
+                "path",
+                "sha256",
+                "kind",
+                "interchanges",
+                "accepted_sets",
+                "claims",
+                "lines",
+                "adjustments",
+            )
+        }
         out["quarantined"] = [q.to_json() for q in self.quarantined]
         out["duplicate"] = self.duplicate
         out["balance_issues"] = self.balance_issues
@@ -119,19 +129,30 @@ def stored_report(session: Session, actor: Actor, path: Path, sha: str) -> FileR
         )
     ]
     issues = session.execute(
-        select(RemittanceRow.control_number, BalanceIssueRow.position, BalanceIssueRow.rule,
-               BalanceIssueRow.message)
+        select(
+            RemittanceRow.control_number,
+            BalanceIssueRow.position,
+            BalanceIssueRow.rule,
+            BalanceIssueRow.message,
+        )
         .join(RemittanceRow, RemittanceRow.id == BalanceIssueRow.remittance_id)
         .where(BalanceIssueRow.file_id == row.id)
         .order_by(BalanceIssueRow.id)
     ).all()
     return FileReport(
-        path=str(path), sha256=sha, kind=row.kind, interchanges=row.interchanges,
-        accepted_sets=row.accepted_sets, claims=row.claims, lines=row.lines,
-        adjustments=row.adjustments, quarantined=quarantined, duplicate=True,
-        skipped_sets=row.skipped_sets, duplicate_claims=row.duplicate_claims,
-        balance_issues=[{"set": c, "segment": p, "rule": r, "message": m}
-                        for c, p, r, m in issues],
+        path=str(path),
+        sha256=sha,
+        kind=row.kind,
+        interchanges=row.interchanges,
+        accepted_sets=row.accepted_sets,
+        claims=row.claims,
+        lines=row.lines,
+        adjustments=row.adjustments,
+        quarantined=quarantined,
+        duplicate=True,
+        skipped_sets=row.skipped_sets,
+        duplicate_claims=row.duplicate_claims,
+        balance_issues=[{"set": c, "segment": p, "rule": r, "message": m} for c, p, r, m in issues],
     )
 
 
@@ -169,8 +190,17 @@ def _raw_text(ts: TransactionSet) -> str:
 class FileIngest:
     """One file's ingest inside one session (see :mod:`cleanclaim.claims.ingest`)."""
 
-    def __init__(self, session: Session, actor: Actor, path: Path, sha: str, size: int,
-                 progress: Progress | None, max_segment_bytes: int, hook: OnStored) -> None:
+    def __init__(
+        self,
+        session: Session,
+        actor: Actor,
+        path: Path,
+        sha: str,
+        size: int,
+        progress: Progress | None,
+        max_segment_bytes: int,
+        hook: OnStored,
+    ) -> None:
         self.s = session
         self.hook = hook
         self.actor = actor
@@ -190,18 +220,29 @@ class FileIngest:
         if existing is not None:
             return existing
         user = self.actor.user
-        row = X12File(practice_id=self.actor.practice_id, sha256=self.sha,
-                      name=self.path.name[:500], size=self.size, kind="unknown",
-                      created_by=user, ingested_by=user)
+        row = X12File(
+            practice_id=self.actor.practice_id,
+            sha256=self.sha,
+            name=self.path.name[:500],
+            size=self.size,
+            kind="unknown",
+            created_by=user,
+            ingested_by=user,
+        )
         self.s.add(row)
         self.s.flush()  # a concurrent ingest of the same file fails (or waits) here
-        self.ctx = IngestContext(self.s, self.actor.practice_id, user, row.id, self.name,
-                                 salt=ensure_salt(self.s, self.actor.practice_id, user))
+        self.ctx = IngestContext(
+            self.s,
+            self.actor.practice_id,
+            user,
+            row.id,
+            self.name,
+            salt=ensure_salt(self.s, self.actor.practice_id, user),
+        )
         with self.path.open("rb") as fh:
             stream = cast(BinaryIO, _CountingReader(fh, self.progress))
             try:
-                for item in iter_envelope(stream, path_name=self.name,
-                                          max_segment_bytes=self.msb):
+                for item in iter_envelope(stream, path_name=self.name, max_segment_bytes=self.msb):
                     if isinstance(item, TransactionSet):
                         self._set(item)
                     else:
@@ -211,8 +252,16 @@ class FileIngest:
         r = self.report
         r.kind = file_kind(self.kinds)
         row = self.s.get_one(X12File, row.id)
-        for name in ("kind", "interchanges", "accepted_sets", "skipped_sets", "claims",
-                     "lines", "adjustments", "duplicate_claims"):
+        for name in (
+            "kind",
+            "interchanges",
+            "accepted_sets",
+            "skipped_sets",
+            "claims",
+            "lines",
+            "adjustments",
+            "duplicate_claims",
+        ):
             setattr(row, name, getattr(r, name))
         row.quarantined = len(r.quarantined)
         return r
@@ -274,18 +323,21 @@ class FileIngest:
             for claim in claims:
                 result.lines += len(claim.lines)
                 result.adjustments += sum(len(o.adjustments) for o in claim.other_payers)
-                result.adjustments += sum(len(a.adjustments) for ln in claim.lines
-                                          for a in ln.adjudications)
+                result.adjustments += sum(
+                    len(a.adjustments) for ln in claim.lines for a in ln.adjudications
+                )
             result.duplicates = store_claims(ctx, claims, origin, self.hook)
             return result
         if kind is TransactionKind.REMITTANCE_835:
             remit = parse_835(ts.segments, ts.delimiters, name, control_number=ts.control_number)
             return store_remittance(ctx, remit)
         if kind is TransactionKind.ACK_999:
-            return store_999(ctx, parse_999(ts.segments, ts.delimiters, name,
-                                            control_number=ts.control_number))
-        return store_277ca(ctx, parse_277ca(ts.segments, ts.delimiters, name,
-                                            control_number=ts.control_number))
+            return store_999(
+                ctx, parse_999(ts.segments, ts.delimiters, name, control_number=ts.control_number)
+            )
+        return store_277ca(
+            ctx, parse_277ca(ts.segments, ts.delimiters, name, control_number=ts.control_number)
+        )
 
     def _quarantine_set(self, ts: TransactionSet, reason: str, segment: int | None) -> None:
         assert self.ic is not None
@@ -293,15 +345,28 @@ class FileIngest:
         self.ic.quarantined.append(entry)
         self._write_quarantine(entry, ts, _raw_text(ts))
 
-    def _write_quarantine(self, q: Quarantined, ts: TransactionSet | None, raw: str | None,
-                          interchange: str | None = None) -> None:
+    def _write_quarantine(
+        self,
+        q: Quarantined,
+        ts: TransactionSet | None,
+        raw: str | None,
+        interchange: str | None = None,
+    ) -> None:
         assert self.ctx is not None
-        self.s.add(Quarantine(
-            practice_id=self.ctx.practice_id, file_id=self.ctx.file_id,
-            interchange_control=ts.interchange_control if ts else interchange,
-            set_control=q.set, set_kind=ts.kind.value if ts else None,
-            set_position=ts.position if ts else None, segment=q.segment, reason=q.reason,
-            raw_text=raw, created_by=self.ctx.user))
+        self.s.add(
+            Quarantine(
+                practice_id=self.ctx.practice_id,
+                file_id=self.ctx.file_id,
+                interchange_control=ts.interchange_control if ts else interchange,
+                set_control=q.set,
+                set_kind=ts.kind.value if ts else None,
+                set_position=ts.position if ts else None,
+                segment=q.segment,
+                reason=q.reason,
+                raw_text=raw,
+                created_by=self.ctx.user,
+            )
+        )
 
     # -- interchanges ----------------------------------------------------------------------
 
@@ -325,8 +390,9 @@ class FileIngest:
         reason, segment = _envelope_problem(summary)
         self._reject_interchange(ic, summary.index, summary.control_number, reason, segment)
 
-    def _reject_interchange(self, ic: _Interchange | None, index: int, control: str,
-                            reason: str, segment: int | None) -> None:
+    def _reject_interchange(
+        self, ic: _Interchange | None, index: int, control: str, reason: str, segment: int | None
+    ) -> None:
         """Roll back an interchange and quarantine each of its sets (or the interchange)."""
         if ic is not None:
             ic.savepoint.rollback()
@@ -364,8 +430,9 @@ class FileIngest:
         control = ic.sets[-1].interchange_control if ic and ic.sets else None
         if ic is not None and ic.sets:
             self.report.interchanges += 1
-            self._reject_interchange(ic, index, control or "", f"interchange {control}: "
-                                     f"{exc.reason}", exc.segment)
+            self._reject_interchange(
+                ic, index, control or "", f"interchange {control}: {exc.reason}", exc.segment
+            )
         elif ic is not None:
             ic.savepoint.rollback()
         q = Quarantined(None, exc.segment, exc.reason)
@@ -388,6 +455,9 @@ def _envelope_problem(summary: InterchangeSummary) -> tuple[str, int | None]:
         return f"interchange {summary.control_number}: {summary.error}", summary.error_segment
     for g in summary.groups:
         if g.error is not None:
-            return (f"interchange {summary.control_number}: functional group "
-                    f"{g.control_number}: {g.error}", g.error_segment)
+            return (
+                f"interchange {summary.control_number}: functional group "
+                f"{g.control_number}: {g.error}",
+                g.error_segment,
+            )
     return f"interchange {summary.control_number}: damaged envelope", None

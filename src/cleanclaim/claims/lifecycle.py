@@ -161,20 +161,48 @@ def transition(
         row.updated_by = ctx.user
     elif to_status != before:
         info["reported_status"] = to_status
-    ctx.events.append(_event(ctx, row.id, event, before, row.status, occurred_on, source_kind,
-                             info, ack_id=ack_id, remit_claim_id=remit_claim_id))
+    ctx.events.append(
+        _event(
+            ctx,
+            row.id,
+            event,
+            before,
+            row.status,
+            occurred_on,
+            source_kind,
+            info,
+            ack_id=ack_id,
+            remit_claim_id=remit_claim_id,
+        )
+    )
 
 
 def _event(
-    ctx: IngestContext, claim_id: int, event: str, before: str, after: str,
-    occurred_on: dt.date | None, source_kind: str, detail: dict[str, Any], *,
-    ack_id: int | None = None, remit_claim_id: int | None = None,
+    ctx: IngestContext,
+    claim_id: int,
+    event: str,
+    before: str,
+    after: str,
+    occurred_on: dt.date | None,
+    source_kind: str,
+    detail: dict[str, Any],
+    *,
+    ack_id: int | None = None,
+    remit_claim_id: int | None = None,
 ) -> dict[str, Any]:
     return {
-        "practice_id": ctx.practice_id, "claim_id": claim_id, "event": event,
-        "from_status": before, "to_status": after, "occurred_on": occurred_on,
-        "source_kind": source_kind, "source_file_id": ctx.file_id, "source_ack_id": ack_id,
-        "source_remit_claim_id": remit_claim_id, "detail": detail, "created_by": ctx.user,
+        "practice_id": ctx.practice_id,
+        "claim_id": claim_id,
+        "event": event,
+        "from_status": before,
+        "to_status": after,
+        "occurred_on": occurred_on,
+        "source_kind": source_kind,
+        "source_file_id": ctx.file_id,
+        "source_ack_id": ack_id,
+        "source_remit_claim_id": remit_claim_id,
+        "detail": detail,
+        "created_by": ctx.user,
     }
 
 
@@ -251,7 +279,9 @@ def _family(claim: Claim) -> tuple[str, str]:
 
 
 def store_claims(
-    ctx: IngestContext, claims: Sequence[Claim], origin: SetOrigin,
+    ctx: IngestContext,
+    claims: Sequence[Claim],
+    origin: SetOrigin,
     on_stored: OnStored | None = None,
 ) -> int:
     """Store each claim as a new version, recorded as submitted on BHT04.
@@ -269,8 +299,10 @@ def _store_run(
     families: dict[tuple[str, str], list[ClaimRow]] = {}
     query = (
         select(ClaimRow)
-        .where(ClaimRow.practice_id == ctx.practice_id,
-               ClaimRow.clm01.in_(sorted({_family(c)[1] for c in run})))
+        .where(
+            ClaimRow.practice_id == ctx.practice_id,
+            ClaimRow.clm01.in_(sorted({_family(c)[1] for c in run})),
+        )
         .options(defer(ClaimRow.claim_json))
         .order_by(ClaimRow.version)
     )
@@ -291,50 +323,89 @@ def _store_run(
             original = _original_for(ctx, family, claim.original_reference)
         else:
             kind = "resubmission" if family else "original"
-        new.append((claim, {
-            "practice_id": ctx.practice_id,
-            "claim_key": claim_key_for(ctx.practice_id, npi, clm01, version),
-            "billing_npi": npi, "clm01": clm01, "version": version, "version_kind": kind,
-            "frequency_code": freq, "content_hash": content, "claim_type": claim.claim_type,
-            "status": "submitted", "submitted_on": claim.submission.created,
-            "payer_id": claim.payer.payer_id or "", "payer_name": claim.payer.name,
-            "payer_claim_number": None, "original_reference": claim.original_reference,
-            "service_from": claim.service_date_from, "service_to": claim.service_date_to,
-            "total_charge": claim.total_charge,
-            "patient_key": patient_key(ctx.salt, claim) if ctx.salt else None,
-            "claim_json": to_jsonable(claim),
-            "original_id": original.id if original else None,
-            "previous_id": family[-1].id if family else None,
-            "source_file_id": ctx.file_id,
-            "source_interchange_control": origin.interchange_control,
-            "source_group_control": origin.group_control,
-            "source_set_control": origin.set_control,
-            "source_segment": claim.source_segment,
-            "created_by": ctx.user, "updated_by": ctx.user,
-        }, original))
+        new.append(
+            (
+                claim,
+                {
+                    "practice_id": ctx.practice_id,
+                    "claim_key": claim_key_for(ctx.practice_id, npi, clm01, version),
+                    "billing_npi": npi,
+                    "clm01": clm01,
+                    "version": version,
+                    "version_kind": kind,
+                    "frequency_code": freq,
+                    "content_hash": content,
+                    "claim_type": claim.claim_type,
+                    "status": "submitted",
+                    "submitted_on": claim.submission.created,
+                    "payer_id": claim.payer.payer_id or "",
+                    "payer_name": claim.payer.name,
+                    "payer_claim_number": None,
+                    "original_reference": claim.original_reference,
+                    "service_from": claim.service_date_from,
+                    "service_to": claim.service_date_to,
+                    "total_charge": claim.total_charge,
+                    "patient_key": patient_key(ctx.salt, claim) if ctx.salt else None,
+                    "claim_json": to_jsonable(claim),
+                    "original_id": original.id if original else None,
+                    "previous_id": family[-1].id if family else None,
+                    "source_file_id": ctx.file_id,
+                    "source_interchange_control": origin.interchange_control,
+                    "source_group_control": origin.group_control,
+                    "source_set_control": origin.set_control,
+                    "source_segment": claim.source_segment,
+                    "created_by": ctx.user,
+                    "updated_by": ctx.user,
+                },
+                original,
+            )
+        )
     if not new:
         return len(run)
     ids = bulk_insert(s, ClaimRow, [values for _, values, _ in new], "claim_key")
     lines: list[dict[str, Any]] = []
     for claim_id, (claim, v, original) in zip(ids, new, strict=True):
         lines += [_line_values(ctx, claim_id, v["patient_key"], line) for line in claim.lines]
-        detail = {"version_kind": v["version_kind"], "frequency": v["frequency_code"],
-                  "set": origin.set_control}
+        detail = {
+            "version_kind": v["version_kind"],
+            "frequency": v["frequency_code"],
+            "set": origin.set_control,
+        }
         if original is not None:
             detail["original"] = original.claim_key
-        ctx.events.append(_event(ctx, claim_id, "submitted", "scrubbed", "submitted",
-                                 claim.submission.created, "837", detail))
+        ctx.events.append(
+            _event(
+                ctx,
+                claim_id,
+                "submitted",
+                "scrubbed",
+                "submitted",
+                claim.submission.created,
+                "837",
+                detail,
+            )
+        )
     if lines:
         s.execute(insert(table_of(ClaimLineRow)), lines)
     for claim, v, original in new:
         if original is not None:
             void = v["version_kind"] == "void"
-            transition(ctx, original, "closed" if void else original.status,
-                       "voided" if void else "replaced", source_kind="837",
-                       occurred_on=claim.submission.created, detail={"by": v["claim_key"]})
+            transition(
+                ctx,
+                original,
+                "closed" if void else original.status,
+                "voided" if void else "replaced",
+                source_kind="837",
+                occurred_on=claim.submission.created,
+                detail={"by": v["claim_key"]},
+            )
     if on_stored is not None:
-        stored = {r.id: r for r in s.scalars(
-            select(ClaimRow).where(ClaimRow.id.in_(ids)).options(defer(ClaimRow.claim_json)))}
+        stored = {
+            r.id: r
+            for r in s.scalars(
+                select(ClaimRow).where(ClaimRow.id.in_(ids)).options(defer(ClaimRow.claim_json))
+            )
+        }
         for claim_id, (claim, _, _) in zip(ids, new, strict=True):
             on_stored(s, stored[claim_id], claim)
     return len(run) - len(new)
@@ -344,14 +415,21 @@ def _line_values(
     ctx: IngestContext, claim_id: int, key: str | None, line: ServiceLine
 ) -> dict[str, Any]:
     return {
-        "practice_id": ctx.practice_id, "claim_id": claim_id, "line_number": line.number,
-        "procedure_qualifier": line.procedure_qualifier, "procedure_code": line.procedure_code,
-        "modifiers": list(line.modifiers), "revenue_code": line.revenue_code,
-        "units": line.units, "unit_basis": line.unit_basis, "charge": line.charge,
+        "practice_id": ctx.practice_id,
+        "claim_id": claim_id,
+        "line_number": line.number,
+        "procedure_qualifier": line.procedure_qualifier,
+        "procedure_code": line.procedure_code,
+        "modifiers": list(line.modifiers),
+        "revenue_code": line.revenue_code,
+        "units": line.units,
+        "unit_basis": line.unit_basis,
+        "charge": line.charge,
         "service_from": line.service_date_from,
         "service_to": line.service_date_to or line.service_date_from,
         "diagnosis_pointers": list(line.diagnosis_pointers),
-        "place_of_service": line.place_of_service, "patient_key": key,
+        "place_of_service": line.place_of_service,
+        "patient_key": key,
         "created_by": ctx.user,
     }
 

@@ -103,8 +103,13 @@ def store_remittance(ctx: IngestContext, remit: Remittance) -> SetResult:
         lines=sum(len(c.lines) for c in remit.claims),
         adjustments=sum(len(c.all_adjustments) for c in remit.claims),
     )
-    key = _hash(remit.payer.id, remit.trace_number, _norm(remit.total_paid),
-                remit.credit_debit, remit.payment_date)
+    key = _hash(
+        remit.payer.id,
+        remit.trace_number,
+        _norm(remit.total_paid),
+        remit.credit_debit,
+        remit.payment_date,
+    )
     existing = select(RemittanceRow.id).where(
         RemittanceRow.practice_id == ctx.practice_id, RemittanceRow.business_key == key
     )
@@ -113,31 +118,67 @@ def store_remittance(ctx: IngestContext, remit: Remittance) -> SetResult:
         return result
     issues = check_balance(remit)
     row = RemittanceRow(
-        practice_id=ctx.practice_id, business_key=key, file_id=ctx.file_id,
-        control_number=remit.control_number, interchange_control="",
-        payer_id=remit.payer.id, payer_name=remit.payer.name, payee_name=remit.payee.name,
-        payee_npi=remit.payee.npi, trace_number=remit.trace_number,
-        trace_payer_id=remit.trace_payer_id, handling_code=remit.handling_code,
-        total_paid=remit.total_paid, credit_debit=remit.credit_debit,
-        payment_method=remit.payment_method, payment_date=remit.payment_date,
-        production_date=remit.production_date, balanced=not issues, position=remit.position,
+        practice_id=ctx.practice_id,
+        business_key=key,
+        file_id=ctx.file_id,
+        control_number=remit.control_number,
+        interchange_control="",
+        payer_id=remit.payer.id,
+        payer_name=remit.payer.name,
+        payee_name=remit.payee.name,
+        payee_npi=remit.payee.npi,
+        trace_number=remit.trace_number,
+        trace_payer_id=remit.trace_payer_id,
+        handling_code=remit.handling_code,
+        total_paid=remit.total_paid,
+        credit_debit=remit.credit_debit,
+        payment_method=remit.payment_method,
+        payment_date=remit.payment_date,
+        production_date=remit.production_date,
+        balanced=not issues,
+        position=remit.position,
         created_by=ctx.user,
     )
     s.add(row)
     s.flush()
     for plb in remit.provider_adjustments:
-        s.add(ProviderAdjustmentRow(
-            practice_id=ctx.practice_id, remittance_id=row.id, provider_id=plb.provider_id,
-            fiscal_period_end=plb.fiscal_period_end, reason=plb.reason, reference=plb.reference,
-            amount=plb.amount, position=plb.position, created_by=ctx.user))
+        s.add(
+            ProviderAdjustmentRow(
+                practice_id=ctx.practice_id,
+                remittance_id=row.id,
+                provider_id=plb.provider_id,
+                fiscal_period_end=plb.fiscal_period_end,
+                reason=plb.reason,
+                reference=plb.reference,
+                amount=plb.amount,
+                position=plb.position,
+                created_by=ctx.user,
+            )
+        )
     for issue in issues:
-        s.add(BalanceIssueRow(
-            practice_id=ctx.practice_id, file_id=ctx.file_id, remittance_id=row.id,
-            rule=issue.rule, position=issue.position, expected=issue.expected,
-            actual=issue.actual, message=issue.message, clp01=issue.claim,
-            line_number=issue.line, created_by=ctx.user))
-        result.balance_issues.append({"set": remit.control_number, "segment": issue.position,
-                                      "rule": issue.rule, "message": issue.message})
+        s.add(
+            BalanceIssueRow(
+                practice_id=ctx.practice_id,
+                file_id=ctx.file_id,
+                remittance_id=row.id,
+                rule=issue.rule,
+                position=issue.position,
+                expected=issue.expected,
+                actual=issue.actual,
+                message=issue.message,
+                clp01=issue.claim,
+                line_number=issue.line,
+                created_by=ctx.user,
+            )
+        )
+        result.balance_issues.append(
+            {
+                "set": remit.control_number,
+                "segment": issue.position,
+                "rule": issue.rule,
+                "message": issue.message,
+            }
+        )
     items = list(enumerate(remit.claims, start=1))
     for run in runs(items, lambda item: item[1].patient_control_number):
         result.duplicates += _store_remit_run(ctx, remit, row.id, run)
@@ -145,7 +186,9 @@ def store_remittance(ctx: IngestContext, remit: Remittance) -> SetResult:
 
 
 def _store_remit_run(
-    ctx: IngestContext, remit: Remittance, remittance_id: int,
+    ctx: IngestContext,
+    remit: Remittance,
+    remittance_id: int,
     run: list[tuple[int, RemitClaim]],
 ) -> int:
     """Store CLPs with distinct CLP01s at once; returns how many were already stored."""
@@ -153,28 +196,45 @@ def _store_remit_run(
     keyed = []
     for ordinal, rc in run:
         start, end = _dates(rc)
-        key = _hash(remit.payer.id, remit.trace_number, rc.patient_control_number, rc.status,
-                    rc.payer_claim_control_number, start, end, ordinal)
+        key = _hash(
+            remit.payer.id,
+            remit.trace_number,
+            rc.patient_control_number,
+            rc.status,
+            rc.payer_claim_control_number,
+            start,
+            end,
+            ordinal,
+        )
         keyed.append((ordinal, rc, key, start, end))
-    existing = set(s.scalars(select(RemitClaimRow.business_key).where(
-        RemitClaimRow.practice_id == ctx.practice_id,
-        RemitClaimRow.business_key.in_([k[2] for k in keyed]))))
+    existing = set(
+        s.scalars(
+            select(RemitClaimRow.business_key).where(
+                RemitClaimRow.practice_id == ctx.practice_id,
+                RemitClaimRow.business_key.in_([k[2] for k in keyed]),
+            )
+        )
+    )
     prior: dict[str, list[RemitClaimRow]] = {}
     for p in s.scalars(
         select(RemitClaimRow)
         .join(RemittanceRow, RemittanceRow.id == RemitClaimRow.remittance_id)
-        .where(RemitClaimRow.practice_id == ctx.practice_id,
-               RemitClaimRow.clp01.in_(sorted({rc.patient_control_number for _, rc in run})),
-               RemittanceRow.payer_id == remit.payer.id)
+        .where(
+            RemitClaimRow.practice_id == ctx.practice_id,
+            RemitClaimRow.clp01.in_(sorted({rc.patient_control_number for _, rc in run})),
+            RemittanceRow.payer_id == remit.payer.id,
+        )
         .order_by(RemitClaimRow.id.desc())
     ):
         prior.setdefault(p.clp01, []).append(p)
     cands: dict[str, list[ClaimRow]] = {}
     for c in s.scalars(
         select(ClaimRow)
-        .where(ClaimRow.practice_id == ctx.practice_id,
-               ClaimRow.clm01.in_(sorted({rc.patient_control_number.strip() for _, rc in run})),
-               ClaimRow.payer_id.in_(sorted(_payer_ids(ctx, remit.payer.id))))
+        .where(
+            ClaimRow.practice_id == ctx.practice_id,
+            ClaimRow.clm01.in_(sorted({rc.patient_control_number.strip() for _, rc in run})),
+            ClaimRow.payer_id.in_(sorted(_payer_ids(ctx, remit.payer.id))),
+        )
         .options(defer(ClaimRow.claim_json))
         .order_by(ClaimRow.claim_key)
     ):
@@ -190,21 +250,41 @@ def _store_remit_run(
             status, candidates = "matched", [claim.claim_key] if claim else []
         else:
             status, claim, candidates = match_claim(
-                cands.get(rc.patient_control_number.strip(), []), rc, start, end)
-        new.append((rc, {
-            "practice_id": ctx.practice_id, "business_key": key, "remittance_id": remittance_id,
-            "ordinal": ordinal, "clp01": rc.patient_control_number, "status_code": rc.status,
-            "charge": rc.charge, "paid": rc.paid,
-            "patient_responsibility": rc.patient_responsibility,
-            "filing_indicator": rc.filing_indicator,
-            "payer_claim_number": rc.payer_claim_control_number,
-            "facility_code": rc.facility_code, "frequency": rc.frequency, "drg": rc.drg,
-            "service_from": start, "service_to": end, "received": rc.received,
-            "remark_codes": list(rc.remark_codes), "claim_id": claim.id if claim else None,
-            "match_status": status, "match_candidates": candidates, "chain_role": role,
-            "previous_id": previous.id if previous else None, "position": rc.position,
-            "created_by": ctx.user,
-        }, claim))
+                cands.get(rc.patient_control_number.strip(), []), rc, start, end
+            )
+        new.append(
+            (
+                rc,
+                {
+                    "practice_id": ctx.practice_id,
+                    "business_key": key,
+                    "remittance_id": remittance_id,
+                    "ordinal": ordinal,
+                    "clp01": rc.patient_control_number,
+                    "status_code": rc.status,
+                    "charge": rc.charge,
+                    "paid": rc.paid,
+                    "patient_responsibility": rc.patient_responsibility,
+                    "filing_indicator": rc.filing_indicator,
+                    "payer_claim_number": rc.payer_claim_control_number,
+                    "facility_code": rc.facility_code,
+                    "frequency": rc.frequency,
+                    "drg": rc.drg,
+                    "service_from": start,
+                    "service_to": end,
+                    "received": rc.received,
+                    "remark_codes": list(rc.remark_codes),
+                    "claim_id": claim.id if claim else None,
+                    "match_status": status,
+                    "match_candidates": candidates,
+                    "chain_role": role,
+                    "previous_id": previous.id if previous else None,
+                    "position": rc.position,
+                    "created_by": ctx.user,
+                },
+                claim,
+            )
+        )
     if not new:
         return len(run)
     ids = bulk_insert(s, RemitClaimRow, [values for _, values, _ in new], "business_key")
@@ -212,20 +292,29 @@ def _store_remit_run(
     lines: list[dict[str, Any]] = []
     owners: list[tuple[int, RemitLine]] = []
     for rid, (rc, _, _) in zip(ids, new, strict=True):
-        adjustments += [_adjustment(ctx, rid, None, "claim", adj, list(rc.remark_codes))
-                        for adj in rc.adjustments]
+        adjustments += [
+            _adjustment(ctx, rid, None, "claim", adj, list(rc.remark_codes))
+            for adj in rc.adjustments
+        ]
         for line in rc.lines:
             lines.append(_line_values(ctx, rid, line))
             owners.append((rid, line))
     if lines:
         s.execute(insert(table_of(RemitLineRow)), lines)
-        line_ids = dict(((r, n), i) for r, n, i in s.execute(
-            select(RemitLineRow.remit_claim_id, RemitLineRow.line_number, RemitLineRow.id)
-            .where(RemitLineRow.remit_claim_id.in_(ids))))
+        line_ids = dict(
+            ((r, n), i)
+            for r, n, i in s.execute(
+                select(
+                    RemitLineRow.remit_claim_id, RemitLineRow.line_number, RemitLineRow.id
+                ).where(RemitLineRow.remit_claim_id.in_(ids))
+            )
+        )
         for rid, line in owners:
             lid = line_ids[(rid, line.number)]
-            adjustments += [_adjustment(ctx, rid, lid, "line", adj, list(line.remark_codes))
-                            for adj in line.adjustments]
+            adjustments += [
+                _adjustment(ctx, rid, lid, "line", adj, list(line.remark_codes))
+                for adj in line.adjustments
+            ]
     if adjustments:
         s.execute(insert(table_of(AdjustmentRow)), adjustments)
     for rid, (rc, _, claim) in zip(ids, new, strict=True):
@@ -237,44 +326,86 @@ def _store_remit_run(
 def _line_values(ctx: IngestContext, remit_claim_id: int, line: RemitLine) -> dict[str, Any]:
     original = line.original_procedure
     return {
-        "practice_id": ctx.practice_id, "remit_claim_id": remit_claim_id,
-        "line_number": line.number, "procedure_qualifier": line.procedure.qualifier,
-        "procedure_code": line.procedure.code, "modifiers": list(line.procedure.modifiers),
+        "practice_id": ctx.practice_id,
+        "remit_claim_id": remit_claim_id,
+        "line_number": line.number,
+        "procedure_qualifier": line.procedure.qualifier,
+        "procedure_code": line.procedure.code,
+        "modifiers": list(line.procedure.modifiers),
         "original_procedure_code": original.code if original else None,
         "original_modifiers": list(original.modifiers) if original else [],
-        "revenue_code": line.revenue_code, "charge": line.charge, "paid": line.paid,
-        "units": line.units, "original_units": line.original_units,
+        "revenue_code": line.revenue_code,
+        "charge": line.charge,
+        "paid": line.paid,
+        "units": line.units,
+        "original_units": line.original_units,
         "service_from": line.date_of_service,
-        "service_to": line.service_to or line.date_of_service, "allowed": line.allowed,
+        "service_to": line.service_to or line.date_of_service,
+        "allowed": line.allowed,
         "line_control_number": line.line_control_number,
-        "remark_codes": list(line.remark_codes), "position": line.position,
+        "remark_codes": list(line.remark_codes),
+        "position": line.position,
         "created_by": ctx.user,
     }
 
 
-def _adjustment(ctx: IngestContext, remit_claim_id: int, line_id: int | None, level: str,
-                adj: Adjustment, rarcs: list[str]) -> dict[str, Any]:
+def _adjustment(
+    ctx: IngestContext,
+    remit_claim_id: int,
+    line_id: int | None,
+    level: str,
+    adj: Adjustment,
+    rarcs: list[str],
+) -> dict[str, Any]:
     return {
-        "practice_id": ctx.practice_id, "remit_claim_id": remit_claim_id,
-        "remit_line_id": line_id, "level": level, "group_code": adj.group, "carc": adj.reason,
-        "amount": adj.amount, "quantity": adj.quantity, "rarcs": rarcs,
-        "position": adj.position, "created_by": ctx.user,
+        "practice_id": ctx.practice_id,
+        "remit_claim_id": remit_claim_id,
+        "remit_line_id": line_id,
+        "level": level,
+        "group_code": adj.group,
+        "carc": adj.reason,
+        "amount": adj.amount,
+        "quantity": adj.quantity,
+        "rarcs": rarcs,
+        "position": adj.position,
+        "created_by": ctx.user,
     }
 
 
-def _apply_remit(ctx: IngestContext, remit: Remittance, rc: RemitClaim, remit_claim_id: int,
-                 claim: ClaimRow) -> None:
+def _apply_remit(
+    ctx: IngestContext, remit: Remittance, rc: RemitClaim, remit_claim_id: int, claim: ClaimRow
+) -> None:
     on = remit.payment_date or remit.production_date
-    detail: dict[str, Any] = {"clp02": rc.status, "paid": str(rc.paid),
-                              "payer_claim_number": rc.payer_claim_control_number,
-                              "trace": remit.trace_number}
+    detail: dict[str, Any] = {
+        "clp02": rc.status,
+        "paid": str(rc.paid),
+        "payer_claim_number": rc.payer_claim_control_number,
+        "trace": remit.trace_number,
+    }
     if rc.is_reversal:
-        transition(ctx, claim, "accepted", "payment_reversed", source_kind="835",
-                   occurred_on=on, remit_claim_id=remit_claim_id, detail=detail, force=True)
+        transition(
+            ctx,
+            claim,
+            "accepted",
+            "payment_reversed",
+            source_kind="835",
+            occurred_on=on,
+            remit_claim_id=remit_claim_id,
+            detail=detail,
+            force=True,
+        )
     else:
         status, event = remit_outcome(rc)
-        transition(ctx, claim, status or claim.status, event, source_kind="835",
-                   occurred_on=on, remit_claim_id=remit_claim_id, detail=detail)
+        transition(
+            ctx,
+            claim,
+            status or claim.status,
+            event,
+            source_kind="835",
+            occurred_on=on,
+            remit_claim_id=remit_claim_id,
+            detail=detail,
+        )
     if rc.payer_claim_control_number and not claim.payer_claim_number:
         claim.payer_claim_number = rc.payer_claim_control_number
 
@@ -285,8 +416,10 @@ def _chain(prior: list[RemitClaimRow], rc: RemitClaim) -> tuple[RemitClaimRow | 
     if rc.is_reversal:
         reversed_ids = {p.previous_id for p in prior if p.chain_role == "reversal"}
         for p in prior:
-            if p.status_code != "22" and p.id not in reversed_ids and (
-                not number or p.payer_claim_number == number
+            if (
+                p.status_code != "22"
+                and p.id not in reversed_ids
+                and (not number or p.payer_claim_number == number)
             ):
                 return p, "reversal"
         return None, "reversal"
@@ -318,7 +451,10 @@ def overlaps(row: ClaimRow, start: dt.date | None, end: dt.date | None) -> bool:
 
 
 def match_claim(
-    cands: list[ClaimRow], rc: RemitClaim, start: dt.date | None, end: dt.date | None,
+    cands: list[ClaimRow],
+    rc: RemitClaim,
+    start: dt.date | None,
+    end: dt.date | None,
 ) -> tuple[str, ClaimRow | None, list[str]]:
     """(``matched``/``unmatched``/``ambiguous``, the claim version, candidate claim keys).
 

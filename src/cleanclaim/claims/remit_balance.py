@@ -52,8 +52,7 @@ def check_balance(remit: Remittance) -> list[BalanceIssue]:
             f"{format_money(paid)} minus sum of PLB {format_money(plb)} is "
             f"{format_money(expected)}"
         )
-        issues.insert(0, BalanceIssue("transaction", remit.bpr_position, expected, actual,
-                                      message))
+        issues.insert(0, BalanceIssue("transaction", remit.bpr_position, expected, actual, message))
     return issues
 
 
@@ -69,24 +68,39 @@ def _claim_issues(claim: RemitClaim) -> list[BalanceIssue]:
                 f"{format_money(line.charge - line.paid)}, but line adjustments total "
                 f"{format_money(line_cas)}"
             )
-            issues.append(BalanceIssue("line", line.position, line.charge - line_cas,
-                                       line.paid, message, claim.patient_control_number,
-                                       line.number))
+            issues.append(
+                BalanceIssue(
+                    "line",
+                    line.position,
+                    line.charge - line_cas,
+                    line.paid,
+                    message,
+                    claim.patient_control_number,
+                    line.number,
+                )
+            )
     claim_cas = _total(claim.adjustments)
     line_cas = sum((_total(line.adjustments) for line in claim.lines), Decimal(0))
     if claim.charge - claim.paid != claim_cas + line_cas:
         detail = f"adjustments total {format_money(claim_cas + line_cas)}"
         if claim.lines:
-            detail += (f" (claim {format_money(claim_cas)}, lines "
-                       f"{format_money(line_cas)})")
+            detail += f" (claim {format_money(claim_cas)}, lines {format_money(line_cas)})"
         message = (
             f"segment {claim.position} (CLP) {name}: charge {format_money(claim.charge)} "
             f"minus paid {format_money(claim.paid)} is "
             f"{format_money(claim.charge - claim.paid)}, but {detail}"
         )
-        issues.insert(0, BalanceIssue("claim", claim.position,
-                                      claim.charge - claim_cas - line_cas, claim.paid,
-                                      message, claim.patient_control_number))
+        issues.insert(
+            0,
+            BalanceIssue(
+                "claim",
+                claim.position,
+                claim.charge - claim_cas - line_cas,
+                claim.paid,
+                message,
+                claim.patient_control_number,
+            ),
+        )
     return issues
 
 

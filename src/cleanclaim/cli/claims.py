@@ -121,19 +121,21 @@ def _history(session: Any, row: Any) -> dict[str, Any]:
             f = session.get(X12File, ev.source_file_id)
             files[ev.source_file_id] = f.name if f else ""
         claim = by_id[ev.claim_id]
-        events.append({
-            "at": ev.created_at.isoformat(timespec="seconds"),
-            "claim_key": claim.claim_key,
-            "version": claim.version,
-            "event": ev.event,
-            "from": ev.from_status,
-            "to": ev.to_status,
-            "occurred_on": _day(ev.occurred_on),
-            "source": ev.source_kind,
-            "file": files.get(ev.source_file_id) if ev.source_file_id else None,
-            "by": ev.created_by,
-            "detail": ev.detail,
-        })
+        events.append(
+            {
+                "at": ev.created_at.isoformat(timespec="seconds"),
+                "claim_key": claim.claim_key,
+                "version": claim.version,
+                "event": ev.event,
+                "from": ev.from_status,
+                "to": ev.to_status,
+                "occurred_on": _day(ev.occurred_on),
+                "source": ev.source_kind,
+                "file": files.get(ev.source_file_id) if ev.source_file_id else None,
+                "by": ev.created_by,
+                "detail": ev.detail,
+            }
+        )
     return {
         "claim_key": row.claim_key,
         "clm01": row.clm01,
@@ -167,8 +169,10 @@ def show(claim: ClaimArg, format: FormatOpt = Format.table) -> None:
     head.add_column("value")
     for label, value in (
         ("CLM01", data["clm01"]),
-        ("version", f"{data['version']} ({data['version_kind']}, frequency "
-                    f"{data['frequency_code']})"),
+        (
+            "version",
+            f"{data['version']} ({data['version_kind']}, frequency {data['frequency_code']})",
+        ),
         ("status", data["status"]),
         ("submitted on", data["submitted_on"]),
         ("billing NPI", data["billing_npi"]),
@@ -182,22 +186,45 @@ def show(claim: ClaimArg, format: FormatOpt = Format.table) -> None:
         head.add_row(label, "" if value is None else str(value))
     console.print(head)
     lines = Table(title="Lines")
-    for col in ("line", "procedure", "modifiers", "revenue", "units", "charge", "from", "to",
-                "dx pointers"):
+    for col in (
+        "line",
+        "procedure",
+        "modifiers",
+        "revenue",
+        "units",
+        "charge",
+        "from",
+        "to",
+        "dx pointers",
+    ):
         lines.add_column(col)
     for ln in data["lines"]:
-        lines.add_row(str(ln["line"]), ln["procedure"] or "", " ".join(ln["modifiers"]),
-                      ln["revenue_code"] or "", ln["units"] or "", ln["charge"],
-                      ln["service_from"] or "", ln["service_to"] or "",
-                      " ".join(str(p) for p in ln["diagnosis_pointers"]))
+        lines.add_row(
+            str(ln["line"]),
+            ln["procedure"] or "",
+            " ".join(ln["modifiers"]),
+            ln["revenue_code"] or "",
+            ln["units"] or "",
+            ln["charge"],
+            ln["service_from"] or "",
+            ln["service_to"] or "",
+            " ".join(str(p) for p in ln["diagnosis_pointers"]),
+        )
     console.print(lines)
     if data["remittances"]:
         remits = Table(title="Remittances")
         for col in ("trace", "paid on", "CLP02", "role", "charge", "paid", "payer claim no."):
             remits.add_column(col)
         for r in data["remittances"]:
-            remits.add_row(r["trace"], r["payment_date"] or "", r["status_code"], r["role"],
-                           r["charge"], r["paid"], r["payer_claim_number"])
+            remits.add_row(
+                r["trace"],
+                r["payment_date"] or "",
+                r["status_code"],
+                r["role"],
+                r["charge"],
+                r["paid"],
+                r["payer_claim_number"],
+            )
         console.print(remits)
 
 
@@ -209,18 +236,41 @@ def history(claim: ClaimArg, format: FormatOpt = Format.table) -> None:
         print_json(data)
         return
     versions = Table(title=f"Versions of CLM01 {data['clm01']}")
-    for col in ("claim key", "version", "kind", "freq", "status", "submitted", "charge",
-                "replaces"):
+    for col in (
+        "claim key",
+        "version",
+        "kind",
+        "freq",
+        "status",
+        "submitted",
+        "charge",
+        "replaces",
+    ):
         versions.add_column(col)
     for v in data["versions"]:
-        versions.add_row(v["claim_key"], str(v["version"]), v["version_kind"],
-                         v["frequency_code"], v["status"], v["submitted_on"] or "",
-                         v["total_charge"], v["original"] or "")
+        versions.add_row(
+            v["claim_key"],
+            str(v["version"]),
+            v["version_kind"],
+            v["frequency_code"],
+            v["status"],
+            v["submitted_on"] or "",
+            v["total_charge"],
+            v["original"] or "",
+        )
     console.print(versions)
     events = Table(title="Lifecycle")
     for col in ("recorded", "claim key", "event", "from", "to", "date", "source", "file"):
         events.add_column(col)
     for e in data["events"]:
-        events.add_row(e["at"], e["claim_key"], e["event"], e["from"] or "", e["to"],
-                       e["occurred_on"] or "", e["source"], e["file"] or "")
+        events.add_row(
+            e["at"],
+            e["claim_key"],
+            e["event"],
+            e["from"] or "",
+            e["to"],
+            e["occurred_on"] or "",
+            e["source"],
+            e["file"] or "",
+        )
     console.print(events)

@@ -178,8 +178,11 @@ def gaps(
     ] = None,
     year: Annotated[
         int | None,
-        typer.Option("--year", help="Year to recapture in (default: this year); the HCCs "
-                     "looked for are those coded the year before."),
+        typer.Option(
+            "--year",
+            help="Year to recapture in (default: this year); the HCCs "
+            "looked for are those coded the year before.",
+        ),
     ] = None,
     base_rate: Annotated[
         str | None,
@@ -230,8 +233,16 @@ def _print(report: Report) -> None:
         for g in p.gaps:
             raf = "n/a" if g.raf is None else f"{g.raf:+.3f}"
             money = "n/a" if g.raf is None else f"{dollars(g.raf, report.rate):,.2f}"
-            table.add_row(p.provider_npi, p.patient_key[:SHORT], g.hcc, g.label or "",
-                          g.last_coded.isoformat(), ", ".join(map(_dotted, g.codes)), raf, money)
+            table.add_row(
+                p.provider_npi,
+                p.patient_key[:SHORT],
+                g.hcc,
+                g.label or "",
+                g.last_coded.isoformat(),
+                ", ".join(map(_dotted, g.codes)),
+                raf,
+                money,
+            )
     console.print(table)
     console.print(
         f"{len(report.patients)} patient(s); RAF values are raw V28 estimates at "

@@ -93,8 +93,17 @@ class _Tracker:
 
 def _print_table(reports: list[FileReport]) -> None:
     table = Table(title="Ingested files")
-    for col in ("file", "kind", "interchanges", "sets", "claims", "lines", "adjustments",
-                "quarantined", "note"):
+    for col in (
+        "file",
+        "kind",
+        "interchanges",
+        "sets",
+        "claims",
+        "lines",
+        "adjustments",
+        "quarantined",
+        "note",
+    ):
         table.add_column(col, justify="left" if col in ("file", "kind", "note") else "right")
     for r in reports:
         notes = []
@@ -106,16 +115,32 @@ def _print_table(reports: list[FileReport]) -> None:
             notes.append(f"{r.duplicate_claims} already stored")
         if r.balance_issues:
             notes.append(f"{len(r.balance_issues)} balance issue(s)")
-        table.add_row(Path(r.path).name, r.kind, str(r.interchanges), str(r.accepted_sets),
-                      str(r.claims), str(r.lines), str(r.adjustments), str(len(r.quarantined)),
-                      "; ".join(notes))
+        table.add_row(
+            Path(r.path).name,
+            r.kind,
+            str(r.interchanges),
+            str(r.accepted_sets),
+            str(r.claims),
+            str(r.lines),
+            str(r.adjustments),
+            str(len(r.quarantined)),
+            "; ".join(notes),
+        )
     console.print(table)
     for r in reports:
         for q in r.quarantined:
             where = f"set {q.set}" if q.set else "file"
             seg = f" segment {q.segment}" if q.segment else ""
-            console.print(f"quarantined: {Path(r.path).name} {where}{seg}: {q.reason}",
-                          markup=False, highlight=False, soft_wrap=True)
+            console.print(
+                f"quarantined: {Path(r.path).name} {where}{seg}: {q.reason}",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
         for issue in r.balance_issues:
-            console.print(f"balance: {Path(r.path).name}: {issue['message']}", markup=False,
-                          highlight=False, soft_wrap=True)
+            console.print(
+                f"balance: {Path(r.path).name}: {issue['message']}",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )

@@ -82,24 +82,32 @@ def quarters(since: dt.date, through: dt.date) -> list[tuple[int, int]]:
 
 
 def _in_range(editions: list[Edition], since: dt.date, through: dt.date) -> list[Edition]:
-    return [
-        e for e in editions
-        if e.start <= through and (e.end is None or e.end >= since)
-    ]
+    return [e for e in editions if e.start <= through and (e.end is None or e.end >= since)]
 
 
 def icd10cm_editions(since: dt.date, through: dt.date) -> list[Edition]:
     editions = []
     for fy in fiscal_years(since, through):
         start, end = fiscal_year_window(fy)
-        editions.append(Edition(
-            "icd10cm", f"FY{fy}", start, end,
-            (f"/files/zip/{fy}-code-descriptions-tabular-order.zip",),
-        ))
-        editions.append(Edition(
-            "icd10cm", f"FY{fy} April 1 update", dt.date(fy, 4, 1), end,
-            (f"/files/zip/april-1-{fy}-code-descriptions-tabular-order.zip",), optional=True,
-        ))
+        editions.append(
+            Edition(
+                "icd10cm",
+                f"FY{fy}",
+                start,
+                end,
+                (f"/files/zip/{fy}-code-descriptions-tabular-order.zip",),
+            )
+        )
+        editions.append(
+            Edition(
+                "icd10cm",
+                f"FY{fy} April 1 update",
+                dt.date(fy, 4, 1),
+                end,
+                (f"/files/zip/april-1-{fy}-code-descriptions-tabular-order.zip",),
+                optional=True,
+            )
+        )
     return _in_range(editions, since, through)
 
 
@@ -107,9 +115,15 @@ def poa_exempt_editions(since: dt.date, through: dt.date) -> list[Edition]:
     editions = []
     for fy in fiscal_years(since, through):
         start, end = fiscal_year_window(fy)
-        editions.append(Edition(
-            "poa-exempt", f"FY{fy}", start, end, (f"/files/zip/{fy}-poa-exempt-codes.zip",),
-        ))
+        editions.append(
+            Edition(
+                "poa-exempt",
+                f"FY{fy}",
+                start,
+                end,
+                (f"/files/zip/{fy}-poa-exempt-codes.zip",),
+            )
+        )
     return _in_range(editions, since, through)
 
 
@@ -166,14 +180,21 @@ SOURCES: tuple[Source, ...] = (
     Source("icd10cm", icd10cm_editions, landing=_ICD_PAGE),
     Source("poa-exempt", poa_exempt_editions, landing=_ICD_PAGE),
     Source("hcpcs", hcpcs_editions, landing=_HCPCS_PAGE),
-    Source("mue-practitioner", mue_editions("mue-practitioner", "practitioner"),
-           landing=_MUE_PAGE),
-    Source("mue-hospital", mue_editions("mue-hospital", "facility-outpatient-hospital"),
-           landing=_MUE_PAGE),
+    Source("mue-practitioner", mue_editions("mue-practitioner", "practitioner"), landing=_MUE_PAGE),
+    Source(
+        "mue-hospital",
+        mue_editions("mue-hospital", "facility-outpatient-hospital"),
+        landing=_MUE_PAGE,
+    ),
     Source("mue-dme", mue_editions("mue-dme", "dme-supplier"), landing=_MUE_PAGE),
-    Source("ncci-ptp-practitioner", quarterly_manual("ncci-ptp-practitioner"),
-           landing=_PTP_PAGE, manual=True),
-    Source("ncci-ptp-hospital", quarterly_manual("ncci-ptp-hospital"),
-           landing=_PTP_PAGE, manual=True),
+    Source(
+        "ncci-ptp-practitioner",
+        quarterly_manual("ncci-ptp-practitioner"),
+        landing=_PTP_PAGE,
+        manual=True,
+    ),
+    Source(
+        "ncci-ptp-hospital", quarterly_manual("ncci-ptp-hospital"), landing=_PTP_PAGE, manual=True
+    ),
     Source("pfs-rvu", quarterly_manual("pfs-rvu"), landing=_PFS_PAGE, manual=True),
 )

@@ -379,7 +379,8 @@ def recapture_gaps(
             continue
         codes, record = last[hcc]
         delta = raf_delta(now_codes, [*now_codes, codes[0]], subject, table.payment_year)
-        gaps.append(Gap(hcc, table.label(hcc), tuple(codes), record.day, record.provider_npi,
-                        delta))
+        gaps.append(
+            Gap(hcc, table.label(hcc), tuple(codes), record.day, record.provider_npi, delta)
+        )
     gaps.sort(key=lambda g: (-(g.raf or Decimal(0)), len(g.hcc), g.hcc))
     return gaps

@@ -44,8 +44,9 @@ def _codes(seg: Segment, indexes: range) -> tuple[str, ...]:
 
 
 # -- 999 ---------------------------------------------------------------------------------
-def parse_999(segments: Sequence[Segment], delimiters: Delimiters, path_name: str, *,
-              control_number: str = "") -> ImplementationAck:
+def parse_999(
+    segments: Sequence[Segment], delimiters: Delimiters, path_name: str, *, control_number: str = ""
+) -> ImplementationAck:
     """Parse the segments of one 999 transaction set.
 
     Raises:
@@ -65,21 +66,29 @@ def parse_999(segments: Sequence[Segment], delimiters: Delimiters, path_name: st
         if seg.id == "ST":
             head["control_number"] = _check_st(r, seg, "999") or control_number
         elif seg.id == "AK1":
-            head.update(functional_id=r.text(seg, 1), group_control_number=r.text(seg, 2),
-                        version=seg.get(3))
+            head.update(
+                functional_id=r.text(seg, 1),
+                group_control_number=r.text(seg, 2),
+                version=seg.get(3),
+            )
         elif seg.id == "AK2":
             _no_open_set(r, seg, open_set)
             r.loop = "2000"
-            open_set = {"set_id": r.text(seg, 1), "control_number": r.text(seg, 2),
-                        "version": seg.get(3), "segment_errors": [],
-                        "position": seg.position}
+            open_set = {
+                "set_id": r.text(seg, 1),
+                "control_number": r.text(seg, 2),
+                "version": seg.get(3),
+                "segment_errors": [],
+                "position": seg.position,
+            }
             ik3 = ik4 = None
         elif seg.id == "IK3":
             if open_set is None:
                 raise r.error(seg, "IK3 before any AK2")
             r.loop = "2100"
-            ik3 = SegmentError(r.text(seg, 1), r.integer(seg, 2), seg.get(3), seg.get(4), [],
-                               [], seg.position)
+            ik3 = SegmentError(
+                r.text(seg, 1), r.integer(seg, 2), seg.get(3), seg.get(4), [], [], seg.position
+            )
             open_set["segment_errors"].append(ik3)
             ik4 = None
         elif seg.id == "IK4":
@@ -94,21 +103,32 @@ def parse_999(segments: Sequence[Segment], delimiters: Delimiters, path_name: st
             if open_set is None:
                 raise r.error(seg, "IK5 before any AK2")
             r.loop = "2000"
-            transactions.append(TransactionAck(status=_status(r, seg, TRANSACTION_STATUS),
-                                               error_codes=_codes(seg, range(2, 7)),
-                                               **open_set))
+            transactions.append(
+                TransactionAck(
+                    status=_status(r, seg, TRANSACTION_STATUS),
+                    error_codes=_codes(seg, range(2, 7)),
+                    **open_set,
+                )
+            )
             open_set, ik3, ik4 = None, None, None
         elif seg.id == "AK9":
             _no_open_set(r, seg, open_set)
             r.loop = None
-            head.update(group_status=_status(r, seg, GROUP_STATUS), included=r.integer(seg, 2),
-                        received=r.integer(seg, 3), accepted_count=r.integer(seg, 4),
-                        group_error_codes=_codes(seg, range(5, 10)))
+            head.update(
+                group_status=_status(r, seg, GROUP_STATUS),
+                included=r.integer(seg, 2),
+                received=r.integer(seg, 3),
+                accepted_count=r.integer(seg, 4),
+                group_error_codes=_codes(seg, range(5, 10)),
+            )
     for needed, key in (("AK1", "functional_id"), ("AK9", "group_status")):
         if key not in head:
-            raise X12Error(path_name, f"999 transaction set has no {needed}",
-                           segment=first.position if first else None,
-                           segment_id=first.id if first else None)
+            raise X12Error(
+                path_name,
+                f"999 transaction set has no {needed}",
+                segment=first.position if first else None,
+                segment_id=first.id if first else None,
+            )
     assert first is not None
     return ImplementationAck(transactions=transactions, position=first.position, **head)
 
@@ -138,15 +158,28 @@ def _ik4(r: ElementReader, seg: Segment) -> ElementError:
     element = _component_int(r, seg, 1, parts[0])
     if element is None:
         raise r.error(seg, "IK401 is missing")
-    return ElementError(element, _component_int(r, seg, 1, parts[1]),
-                        _component_int(r, seg, 1, parts[2]), seg.get(2), r.text(seg, 3),
-                        seg.get(4), [], seg.position)
+    return ElementError(
+        element,
+        _component_int(r, seg, 1, parts[1]),
+        _component_int(r, seg, 1, parts[2]),
+        seg.get(2),
+        r.text(seg, 3),
+        seg.get(4),
+        [],
+        seg.position,
+    )
 
 
 def _ctx(r: ElementReader, seg: Segment) -> ErrorContext:
     parts = [*r.components(seg, 1), ""]
-    return ErrorContext(parts[0], parts[1], seg.get(2), _component_int(r, seg, 3, seg.get(3)),
-                        seg.get(4), seg.position)
+    return ErrorContext(
+        parts[0],
+        parts[1],
+        seg.get(2),
+        _component_int(r, seg, 3, seg.get(3)),
+        seg.get(4),
+        seg.position,
+    )
 
 
 # -- 277CA -------------------------------------------------------------------------------
@@ -154,8 +187,9 @@ _LEVEL_LETTER = {"20": "A", "21": "B", "19": "C", "PT": "D", "22": "D", "23": "D
 _PARTY_LEVELS = ("20", "21", "19")
 
 
-def parse_277ca(segments: Sequence[Segment], delimiters: Delimiters, path_name: str, *,
-                control_number: str = "") -> ClaimAcknowledgment:
+def parse_277ca(
+    segments: Sequence[Segment], delimiters: Delimiters, path_name: str, *, control_number: str = ""
+) -> ClaimAcknowledgment:
     """Parse the segments of one 277CA transaction set.
 
     Raises:
@@ -171,8 +205,11 @@ def parse_277ca(segments: Sequence[Segment], delimiters: Delimiters, path_name: 
 class _Parser277:
     def __init__(self, reader: ElementReader, control_number: str) -> None:
         self.r = reader
-        self.head: dict[str, Any] = {"control_number": control_number, "reference": "",
-                                     "created": None}
+        self.head: dict[str, Any] = {
+            "control_number": control_number,
+            "reference": "",
+            "created": None,
+        }
         self.first: Segment | None = None
         self.level = ""
         self.party: AckParty | None = None
@@ -185,9 +222,17 @@ class _Parser277:
         self.line: LineAck | None = None
         self.line_updates: dict[str, Any] = {}
         self.handlers: dict[str, Callable[[Segment], None]] = {
-            "ST": self._st, "BHT": self._bht, "HL": self._hl, "NM1": self._nm1,
-            "TRN": self._trn, "STC": self._stc, "REF": self._ref, "DTP": self._dtp,
-            "QTY": self._total, "AMT": self._total, "SVC": self._svc,
+            "ST": self._st,
+            "BHT": self._bht,
+            "HL": self._hl,
+            "NM1": self._nm1,
+            "TRN": self._trn,
+            "STC": self._stc,
+            "REF": self._ref,
+            "DTP": self._dtp,
+            "QTY": self._total,
+            "AMT": self._total,
+            "SVC": self._svc,
         }
 
     def feed(self, seg: Segment) -> None:
@@ -213,13 +258,16 @@ class _Parser277:
         self._close_party()
         by_level = {p.level: p for p in self.parties}
         return ClaimAcknowledgment(
-            source=by_level.get("20"), receiver=by_level.get("21"),
-            providers=[p for p in self.parties if p.level == "19"], claims=self.claims,
-            position=self.first.position if self.first else 0, **self.head)
+            source=by_level.get("20"),
+            receiver=by_level.get("21"),
+            providers=[p for p in self.parties if p.level == "19"],
+            claims=self.claims,
+            position=self.first.position if self.first else 0,
+            **self.head,
+        )
 
     def _st(self, seg: Segment) -> None:
-        self.head["control_number"] = (_check_st(self.r, seg, "277")
-                                       or self.head["control_number"])
+        self.head["control_number"] = _check_st(self.r, seg, "277") or self.head["control_number"]
 
     def _bht(self, seg: Segment) -> None:
         self.head.update(reference=seg.get(3), created=self.r.opt_date(seg, 4))
@@ -238,8 +286,9 @@ class _Parser277:
 
     def _nm1(self, seg: Segment) -> None:
         if self.party is not None:
-            self.party = replace(self.party, name=seg.get(3), id_qualifier=seg.get(8),
-                                 id=seg.get(9))
+            self.party = replace(
+                self.party, name=seg.get(3), id_qualifier=seg.get(8), id=seg.get(9)
+            )
             if self.level == "19":
                 self.provider_id = seg.get(9)
         else:
@@ -251,10 +300,18 @@ class _Parser277:
             return
         self._close_claim()
         self.claim = ClaimAck(
-            patient_control_number=self.r.text(seg, 2), payer_claim_control_number="",
-            clearinghouse_trace="", bill_type="", statuses=[], service_from=None,
-            service_to=None, patient=self.patient, billing_provider_id=self.provider_id,
-            lines=[], position=seg.position)
+            patient_control_number=self.r.text(seg, 2),
+            payer_claim_control_number="",
+            clearinghouse_trace="",
+            bill_type="",
+            statuses=[],
+            service_from=None,
+            service_to=None,
+            patient=self.patient,
+            billing_provider_id=self.provider_id,
+            lines=[],
+            position=seg.position,
+        )
 
     def _stc(self, seg: Segment) -> None:
         r = self.r
@@ -266,8 +323,9 @@ class _Parser277:
             if not parts[0]:
                 raise r.error(seg, f"STC{index:02d} has no status category code")
             codes.append(StatusCode(parts[0], parts[1], parts[2]))
-        status = Status(tuple(codes), r.opt_date(seg, 2), seg.get(3), r.opt_amount(seg, 4),
-                        seg.position)
+        status = Status(
+            tuple(codes), r.opt_date(seg, 2), seg.get(3), r.opt_amount(seg, 4), seg.position
+        )
         self._statuses(seg).append(status)
 
     def _statuses(self, seg: Segment) -> list[Status]:
@@ -284,8 +342,11 @@ class _Parser277:
         if self.line is not None and qualifier == "FJ":
             self.line_updates["line_control_number"] = value
         elif self.line is None and self.claim is not None:
-            key = {"1K": "payer_claim_control_number", "D9": "clearinghouse_trace",
-                   "BLT": "bill_type"}.get(qualifier)
+            key = {
+                "1K": "payer_claim_control_number",
+                "D9": "clearinghouse_trace",
+                "BLT": "bill_type",
+            }.get(qualifier)
             if key:
                 self.claim_updates[key] = value
 
@@ -318,10 +379,17 @@ class _Parser277:
         self._close_line()
         self.r.loop = "2220D"
         r = self.r
-        self.line = LineAck(procedure=r.procedure(seg, 1), charge=r.amount(seg, 2),
-                            revenue_code=seg.get(4), units=r.opt_amount(seg, 7), statuses=[],
-                            line_control_number="", service_from=None, service_to=None,
-                            position=seg.position)
+        self.line = LineAck(
+            procedure=r.procedure(seg, 1),
+            charge=r.amount(seg, 2),
+            revenue_code=seg.get(4),
+            units=r.opt_amount(seg, 7),
+            statuses=[],
+            line_control_number="",
+            service_from=None,
+            service_to=None,
+            position=seg.position,
+        )
 
     def _close_line(self) -> None:
         if self.line is not None and self.claim is not None:

@@ -108,8 +108,9 @@ class _Reader:
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         if not self.tags and tag != ROOT_TAG:
-            raise self.fail(f"not an ICD-10-CM tabular file: root element is <{tag}>, "
-                            f"expected <{ROOT_TAG}>")
+            raise self.fail(
+                f"not an ICD-10-CM tabular file: root element is <{tag}>, expected <{ROOT_TAG}>"
+            )
         parent_tag = self.tags[-1] if self.tags else ""
         self.tags.append(tag)
         self.text = []
@@ -128,8 +129,9 @@ class _Reader:
 
     def _named(self, diag: _Diag) -> _Diag:
         if diag.index < 0:
-            raise CodesetFileError(self.name, "<diag> has no <name> before its content",
-                                   line=diag.line)
+            raise CodesetFileError(
+                self.name, "<diag> has no <name> before its content", line=diag.line
+            )
         return diag
 
     def chars(self, data: str) -> None:
@@ -306,8 +308,9 @@ def completeness_option(options: ImportOptions, *, partial: bool) -> Completenes
     if not options.completeness:
         return Completeness.PARTIAL if partial else Completeness.FULL
     if options.completeness not in ("full", "partial", "fixture"):
-        raise UsageError(f"--completeness must be full, partial or fixture, not "
-                         f"{options.completeness!r}")
+        raise UsageError(
+            f"--completeness must be full, partial or fixture, not {options.completeness!r}"
+        )
     return Completeness(options.completeness)
 
 
@@ -330,40 +333,58 @@ def read_order(source: SourceText) -> Icd10Rows:
         if not line.strip():
             continue
         if len(line) < 17:
-            raise CodesetFileError(name, f"line too short ({len(line)} characters) for the "
-                                   "order-file layout", line=number)
+            raise CodesetFileError(
+                name,
+                f"line too short ({len(line)} characters) for the order-file layout",
+                line=number,
+            )
         order_text, flag = line[0:5], line[14]
         if not order_text.isdigit():
-            raise CodesetFileError(name, f"order number {order_text!r} in columns 1-5 is not "
-                                   "a number", line=number)
+            raise CodesetFileError(
+                name, f"order number {order_text!r} in columns 1-5 is not a number", line=number
+            )
         if flag not in "01":
             shifted = " (it is in column 14: shifted layout?)" if line[13] in "01" else ""
-            raise CodesetFileError(name, f"header/billable flag in column 15 must be 0 or 1, "
-                                   f"found {flag!r}{shifted}", line=number)
+            raise CodesetFileError(
+                name,
+                f"header/billable flag in column 15 must be 0 or 1, found {flag!r}{shifted}",
+                line=number,
+            )
         if line[5] != " " or line[13] != " " or line[15] != " ":
             raise CodesetFileError(name, "columns 6, 14 and 16 must be blank", line=number)
         code = line[6:13].strip()
         if not CODE_RE.match(code):
             raise CodesetFileError(name, f"bad code {code!r} in columns 7-13", line=number)
         if code in index:
-            raise CodesetFileError(name, f"code {dotted(code)} appears twice (first on line "
-                                   f"{first_line[code]})", line=number)
+            raise CodesetFileError(
+                name,
+                f"code {dotted(code)} appears twice (first on line {first_line[code]})",
+                line=number,
+            )
         order = int(order_text)
         if order <= last_order:
-            raise CodesetFileError(name, f"order number {order_text} is not greater than the "
-                                   f"previous one ({last_order:05d})", line=number)
+            raise CodesetFileError(
+                name,
+                f"order number {order_text} is not greater than the "
+                f"previous one ({last_order:05d})",
+                line=number,
+            )
         title = line[77:].strip() or line[16:76].strip()
         if not title:
             raise CodesetFileError(name, f"code {dotted(code)} has no title", line=number)
-        parent = next((index[code[:k]] for k in range(len(code) - 1, 2, -1)
-                       if code[:k] in index), -1)
+        parent = next(
+            (index[code[:k]] for k in range(len(code) - 1, 2, -1) if code[:k] in index), -1
+        )
         index[code] = rows.add(code, flag == "1", title, parent)
         first_line[code], last_order, last_line = number, order, number
     if not rows.codes:
         raise CodesetFileError(name, "no order-file records found", line=1)
     if not rows.billable[-1]:
-        raise CodesetFileError(name, f"file ends with header {dotted(rows.codes[-1])}: it looks "
-                               "truncated", line=last_line)
+        raise CodesetFileError(
+            name,
+            f"file ends with header {dotted(rows.codes[-1])}: it looks truncated",
+            line=last_line,
+        )
     return rows
 
 
@@ -388,16 +409,25 @@ def read_release_file(path: Path) -> tuple[Icd10Rows, bool, list[str]]:
         try:
             with zipfile.ZipFile(path) as zf:
                 names = [i.filename for i in zf.infolist() if not i.is_dir()]
-                orders = [n for n in names if re.search(r"order[^/]*\.txt$", n, re.I)
-                          and "addend" not in n.lower()]
+                orders = [
+                    n
+                    for n in names
+                    if re.search(r"order[^/]*\.txt$", n, re.I) and "addend" not in n.lower()
+                ]
                 tabulars = [n for n in names if re.search(r"tabular[^/]*\.xml$", n, re.I)]
                 if len(orders) > 1 or len(tabulars) > 1:
-                    raise CodesetFileError(path, "zip holds several order files or tabular "
-                                           f"XMLs ({', '.join(orders + tabulars)}); import one "
-                                           "release at a time")
+                    raise CodesetFileError(
+                        path,
+                        "zip holds several order files or tabular "
+                        f"XMLs ({', '.join(orders + tabulars)}); import one "
+                        "release at a time",
+                    )
                 if not orders and not tabulars:
-                    raise CodesetFileError(path, "zip holds no ICD-10-CM order file "
-                                           "(*order*.txt) or tabular XML (*tabular*.xml)")
+                    raise CodesetFileError(
+                        path,
+                        "zip holds no ICD-10-CM order file "
+                        "(*order*.txt) or tabular XML (*tabular*.xml)",
+                    )
                 if orders:
                     order = decode(zf.read(orders[0]), f"{path}!{orders[0]}")
                 if tabulars:

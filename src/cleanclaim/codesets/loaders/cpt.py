@@ -172,9 +172,12 @@ def write(parsed: ParsedRelease, dest: Path) -> None:
     write_payload(
         dest,
         [
-            [r.code, r.descriptor,
-             r.effective_from.isoformat() if r.effective_from else None,
-             r.effective_to.isoformat() if r.effective_to else None]
+            [
+                r.code,
+                r.descriptor,
+                r.effective_from.isoformat() if r.effective_from else None,
+                r.effective_to.isoformat() if r.effective_to else None,
+            ]
             for r in rows
         ],
     )

@@ -79,13 +79,23 @@ class YearFiles:
 
 
 PAYMENT_YEARS: dict[int, YearFiles] = {
-    2025: YearFiles("ra_dx_to_cc_2025.csv", "ra_coefficients_2025.csv",
-                    "ra_hierarchies_2025.csv", "ra_labels_2026.csv"),
-    2026: YearFiles("ra_dx_to_cc_2026.csv", "ra_coefficients_2026.csv",
-                    "ra_hierarchies_2026.csv", "ra_labels_2026.csv"),
+    2025: YearFiles(
+        "ra_dx_to_cc_2025.csv",
+        "ra_coefficients_2025.csv",
+        "ra_hierarchies_2025.csv",
+        "ra_labels_2026.csv",
+    ),
+    2026: YearFiles(
+        "ra_dx_to_cc_2026.csv",
+        "ra_coefficients_2026.csv",
+        "ra_hierarchies_2026.csv",
+        "ra_labels_2026.csv",
+    ),
     2027: YearFiles(
-        "ra_dx_to_cc_2027.csv", "ra_proposed_coefficients_2027.csv",
-        "ra_hierarchies_2026.csv", "ra_labels_2026.csv",
+        "ra_dx_to_cc_2027.csv",
+        "ra_proposed_coefficients_2027.csv",
+        "ra_hierarchies_2026.csv",
+        "ra_labels_2026.csv",
         caveats=(
             "coefficients are CMS's proposed 2027 values (Advance Notice), not the final "
             "Rate Announcement",
@@ -217,7 +227,9 @@ def bundled() -> list[BundledSource]:
         sha = _sha_of_files(paths, f"{PACKAGE} {package_version()} PY{year}")
         sources.append(
             BundledSource(
-                kind=KIND, key=f"hcc-py{year}", sha256=sha,
+                kind=KIND,
+                key=f"hcc-py{year}",
+                sha256=sha,
                 build=partial(_package_release, data, year, sha),
             )
         )
@@ -249,8 +261,11 @@ def _package_release(data: Path, year: int, sha: str) -> ParsedRelease:
 
 
 def _payload(
-    year: int, mapping: dict[str, dict[str, list[str]]], data: Path | None,
-    hierarchies: str, labels: str,
+    year: int,
+    mapping: dict[str, dict[str, list[str]]],
+    data: Path | None,
+    hierarchies: str,
+    labels: str,
 ) -> dict[str, Any]:
     label_map: dict[str, dict[str, str]] = {}
     for model, row in _side_rows(data, labels, mapping):
@@ -425,9 +440,18 @@ def raf_score(
 
     try:
         result = calculate_raf(
-            [normalise_dx(d) for d in diagnoses], full, age=age, sex=sex.strip().upper(),
-            dual_elgbl_cd=dual_status, orec=orec, crec=crec, new_enrollee=new_enrollee,
-            snp=snp, lti=lti, dx_to_cc_mapping=dx_map, coefficients_mapping=coefficients,
+            [normalise_dx(d) for d in diagnoses],
+            full,
+            age=age,
+            sex=sex.strip().upper(),
+            dual_elgbl_cd=dual_status,
+            orec=orec,
+            crec=crec,
+            new_enrollee=new_enrollee,
+            snp=snp,
+            lti=lti,
+            dx_to_cc_mapping=dx_map,
+            coefficients_mapping=coefficients,
             hierarchies_mapping=hierarchies,
         )
     except ValueError as exc:

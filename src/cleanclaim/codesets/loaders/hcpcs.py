@@ -193,9 +193,7 @@ def read_anweb(source: SourceText) -> list[HcpcsCode]:
                 source.name, f"truncated record: {len(raw)} characters", line=number
             )
         if not _SEQ.match(raw[5:10]):
-            raise CodesetFileError(
-                source.name, f"bad sequence number {raw[5:10]!r}", line=number
-            )
+            raise CodesetFileError(source.name, f"bad sequence number {raw[5:10]!r}", line=number)
         rid = raw[10]
         if rid in ("3", "7"):
             current = _first_line(raw, rid, path=source.name, line=number)
@@ -301,8 +299,16 @@ def write(parsed: ParsedRelease, dest: Path) -> None:
     write_payload(
         dest,
         [
-            [r.code, r.is_modifier, r.short_description, r.coverage, _iso(r.added),
-             _iso(r.action_effective), _iso(r.terminated), r.action]
+            [
+                r.code,
+                r.is_modifier,
+                r.short_description,
+                r.coverage,
+                _iso(r.added),
+                _iso(r.action_effective),
+                _iso(r.terminated),
+                r.action,
+            ]
             for r in rows
         ],
     )

@@ -59,9 +59,22 @@ if TYPE_CHECKING:
     from cleanclaim.codesets.view import CodesetView
 
 __all__ = [
-    "Icd10Code", "Icd10Table", "OracleValidity", "ValidityResult", "ValidityStatus",
-    "bundled", "fiscal_release_from_name", "fiscal_window", "lookup", "msdrg_validity",
-    "normalize", "open_table", "parse", "read_order", "validity", "write",
+    "Icd10Code",
+    "Icd10Table",
+    "OracleValidity",
+    "ValidityResult",
+    "ValidityStatus",
+    "bundled",
+    "fiscal_release_from_name",
+    "fiscal_window",
+    "lookup",
+    "msdrg_validity",
+    "normalize",
+    "open_table",
+    "parse",
+    "read_order",
+    "validity",
+    "write",
 ]
 
 KIND = "icd10cm"
@@ -231,8 +244,11 @@ class Icd10Table:
         plain = normalize(code)
         shown = dotted(plain)
         if not well_formed(code):
-            return ValidityResult(code.strip(), ValidityStatus.MALFORMED,
-                                  f"{code.strip()!r} is not shaped like an ICD-10-CM code")
+            return ValidityResult(
+                code.strip(),
+                ValidityStatus.MALFORMED,
+                f"{code.strip()!r} is not shaped like an ICD-10-CM code",
+            )
         rows = self.rows
         i = self._index.get(plain)
         if i is not None:
@@ -242,10 +258,16 @@ class Icd10Table:
             kids = tuple(self._billable_under(i, SUGGESTION_LIMIT))
             if self._takes_seventh(i):
                 pad = " after placeholder X" if len(plain) < 6 else ""
-                return ValidityResult(shown, ValidityStatus.SEVENTH_MISSING,
-                                      f"{shown} needs a 7th character{pad}", title, kids)
-            return ValidityResult(shown, ValidityStatus.HEADER,
-                                  f"{shown} is a header, not billable", title, kids)
+                return ValidityResult(
+                    shown,
+                    ValidityStatus.SEVENTH_MISSING,
+                    f"{shown} needs a 7th character{pad}",
+                    title,
+                    kids,
+                )
+            return ValidityResult(
+                shown, ValidityStatus.HEADER, f"{shown} is a header, not billable", title, kids
+            )
         if len(plain) == 7:
             stem = plain[:6]
             while stem not in self._index and stem.endswith("X"):
@@ -255,24 +277,37 @@ class Icd10Table:
                 kids = tuple(self._billable_under(j, SUGGESTION_LIMIT))
                 allowed = ", ".join(sorted({k[-1] for k in kids}))
                 why = f"7th character {plain[6]} is not valid for {dotted(stem)} ({allowed})"
-                return ValidityResult(shown, ValidityStatus.SEVENTH_INVALID, why,
-                                      rows.titles[j], kids)
+                return ValidityResult(
+                    shown, ValidityStatus.SEVENTH_INVALID, why, rows.titles[j], kids
+                )
         if 4 <= len(plain) <= 6:
             fixed = plain[:-1].ljust(6, "X") + plain[-1]
             j = self._index.get(fixed)
             if j is not None and rows.billable[j]:
-                return ValidityResult(shown, ValidityStatus.PLACEHOLDER_MISSING,
-                                      f"{shown} lacks placeholder X: use {dotted(fixed)}",
-                                      rows.titles[j], (dotted(fixed),))
+                return ValidityResult(
+                    shown,
+                    ValidityStatus.PLACEHOLDER_MISSING,
+                    f"{shown} lacks placeholder X: use {dotted(fixed)}",
+                    rows.titles[j],
+                    (dotted(fixed),),
+                )
         near: tuple[str, ...] = ()
         for size in range(len(plain) - 1, 2, -1):
             j = self._index.get(plain[:size])
             if j is not None:
-                near = ((dotted(plain[:size]),) if rows.billable[j]
-                        else tuple(self._billable_under(j, SUGGESTION_LIMIT)))
+                near = (
+                    (dotted(plain[:size]),)
+                    if rows.billable[j]
+                    else tuple(self._billable_under(j, SUGGESTION_LIMIT))
+                )
                 break
-        return ValidityResult(shown, ValidityStatus.NOT_IN_RELEASE,
-                              f"{shown} is not a code in this release", None, near)
+        return ValidityResult(
+            shown,
+            ValidityStatus.NOT_IN_RELEASE,
+            f"{shown} is not a code in this release",
+            None,
+            near,
+        )
 
 
 # -- importing a file -----------------------------------------------------------------------
@@ -285,8 +320,10 @@ def parse(path: Path, options: ImportOptions, kind: str) -> ParsedRelease:
     billable = sum(rows.billable)
     notes: list[str] = []
     if not from_order:
-        notes.append("billable codes derived from the tabular XML; a few 7th-character "
-                     "combinations may be accepted that the order file does not list")
+        notes.append(
+            "billable codes derived from the tabular XML; a few 7th-character "
+            "combinations may be accepted that the order file does not list"
+        )
     elif len(rows.codes) < FULL_RELEASE_MIN_CODES:
         notes.append(f"only {len(rows.codes)} codes: a whole release has about 98,000")
     completeness = completeness_option(options, partial=bool(notes))
@@ -310,8 +347,14 @@ def parse(path: Path, options: ImportOptions, kind: str) -> ParsedRelease:
 
 
 def _encode(rows: Icd10Rows) -> bytes:
-    data = {"format": 1, "codes": rows.codes, "titles": rows.titles, "parents": rows.parents,
-            "billable": "".join("1" if b else "0" for b in rows.billable), "seven": rows.seven}
+    data = {
+        "format": 1,
+        "codes": rows.codes,
+        "titles": rows.titles,
+        "parents": rows.parents,
+        "billable": "".join("1" if b else "0" for b in rows.billable),
+        "seven": rows.seven,
+    }
     return gzip.compress(json.dumps(data, separators=(",", ":")).encode("utf-8"), 3)
 
 
@@ -329,8 +372,13 @@ def write(parsed: ParsedRelease, dest: Path) -> None:
 def open_table(data_dir: Path, release: Release) -> Icd10Table:
     """Open a stored release (one JSON load; no parsing of the source file)."""
     data: dict[str, Any] = read_payload(data_dir)
-    rows = Icd10Rows(codes=data["codes"], titles=data["titles"], parents=data["parents"],
-                     billable=[c == "1" for c in data["billable"]], seven=data["seven"])
+    rows = Icd10Rows(
+        codes=data["codes"],
+        titles=data["titles"],
+        parents=data["parents"],
+        billable=[c == "1" for c in data["billable"]],
+        seven=data["seven"],
+    )
     return Icd10Table(rows)
 
 
@@ -373,14 +421,30 @@ def _package_rows() -> Icd10Rows:
     return rows
 
 
-def _package_release(version: str, data_file: str, fy: int, start: dt.date, end: dt.date,
-                     completeness: Completeness, name: str, notes: str) -> ParsedRelease:
+def _package_release(
+    version: str,
+    data_file: str,
+    fy: int,
+    start: dt.date,
+    end: dt.date,
+    completeness: Completeness,
+    name: str,
+    notes: str,
+) -> ParsedRelease:
     rows = _package_rows()
     return ParsedRelease(
-        kind=KIND, name=name, version=f"FY{fy}-{start:%Y%m%d}-pkg{version}",
-        effective_from=start, effective_to=end, source=f"{PACKAGE} {version} ({data_file})",
-        sha256=_package_sha(version, start, end), row_count=len(rows.codes),
-        completeness=completeness, payload=rows, notes=notes, extra={"package": True},
+        kind=KIND,
+        name=name,
+        version=f"FY{fy}-{start:%Y%m%d}-pkg{version}",
+        effective_from=start,
+        effective_to=end,
+        source=f"{PACKAGE} {version} ({data_file})",
+        sha256=_package_sha(version, start, end),
+        row_count=len(rows.codes),
+        completeness=completeness,
+        payload=rows,
+        notes=notes,
+        extra={"package": True},
     )
 
 
@@ -397,20 +461,35 @@ def bundled() -> list[BundledSource]:
     version, data_file, fy, april = info
     start, end = fiscal_window(fy, april)
     update = f"April {fy}" if april else f"October {fy - 1}"
-    plans = [(start, end, Completeness.FULL,
-              f"ICD-10-CM FY{fy} {update} release ({PACKAGE} {version})", "")]
+    plans = [
+        (
+            start,
+            end,
+            Completeness.FULL,
+            f"ICD-10-CM FY{fy} {update} release ({PACKAGE} {version})",
+            "",
+        )
+    ]
     if april:
         o_start, o_end = fiscal_window(fy, False)
-        plans.append((o_start, o_end, Completeness.PARTIAL,
-                      f"ICD-10-CM FY{fy}: April {fy} data standing in for the October {fy - 1} "
-                      f"release ({PACKAGE} {version})",
-                      f"April {fy} data standing in for the October {fy - 1} release: codes "
-                      f"added on {start.isoformat()} are accepted early (and codes deleted then "
-                      f"rejected early); import the October order file icd10cm_order_{fy}.txt "
-                      "to fix"))
+        plans.append(
+            (
+                o_start,
+                o_end,
+                Completeness.PARTIAL,
+                f"ICD-10-CM FY{fy}: April {fy} data standing in for the October {fy - 1} "
+                f"release ({PACKAGE} {version})",
+                f"April {fy} data standing in for the October {fy - 1} release: codes "
+                f"added on {start.isoformat()} are accepted early (and codes deleted then "
+                f"rejected early); import the October order file icd10cm_order_{fy}.txt "
+                "to fix",
+            )
+        )
     return [
         BundledSource(
-            kind=KIND, key=f"{PACKAGE}-{version}-{s}", sha256=_package_sha(version, s, e),
+            kind=KIND,
+            key=f"{PACKAGE}-{version}-{s}",
+            sha256=_package_sha(version, s, e),
             build=functools.partial(_package_release, version, data_file, fy, s, e, c, n, note),
         )
         for s, e, c, n, note in plans
@@ -463,8 +542,15 @@ def msdrg_validity(code: str, on: dt.date) -> OracleValidity | None:
         return None
     editor, version = found
     plain = normalize(code)
-    claim = {"discharge_date": int(on.strftime("%Y%m%d")), "age": 65, "sex": 2,
-             "discharge_status": 1, "pdx": {"code": plain}, "sdx": [], "procedures": []}
+    claim = {
+        "discharge_date": int(on.strftime("%Y%m%d")),
+        "age": 65,
+        "sex": 2,
+        "discharge_status": 1,
+        "pdx": {"code": plain},
+        "sdx": [],
+        "procedures": [],
+    }
     try:
         result = editor.edit(claim)
     except (RuntimeError, ValueError):
@@ -472,5 +558,6 @@ def msdrg_validity(code: str, on: dt.date) -> OracleValidity | None:
     if result.get("edit_type") == "INVALID_DISCHARGE_DATE":
         return None
     edits = tuple(str(e["name"]) for e in result.get("edits", []))
-    return OracleValidity(dotted(plain), on, "INVALID_CODE" not in edits, edits,
-                          f"msdrg {version} code editor")
+    return OracleValidity(
+        dotted(plain), on, "INVALID_CODE" not in edits, edits, f"msdrg {version} code editor"
+    )

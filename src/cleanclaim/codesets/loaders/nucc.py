@@ -125,7 +125,8 @@ def read_taxonomy(member: SourceText) -> list[Taxonomy]:
         code = values["code"].upper()
         if not _CODE.match(code):
             raise CodesetFileError(
-                member.name, f"bad taxonomy code {code!r} (expected 10 characters ending in X)",
+                member.name,
+                f"bad taxonomy code {code!r} (expected 10 characters ending in X)",
                 line=number,
             )
         if code in seen:
@@ -182,8 +183,15 @@ def write(parsed: ParsedRelease, dest: Path) -> None:
     write_payload(
         dest,
         [
-            [r.code, r.grouping, r.classification, r.specialization, r.display_name,
-             r.section, r.deactivated]
+            [
+                r.code,
+                r.grouping,
+                r.classification,
+                r.specialization,
+                r.display_name,
+                r.section,
+                r.deactivated,
+            ]
             for r in rows
         ],
     )

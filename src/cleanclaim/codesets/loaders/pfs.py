@@ -126,9 +126,7 @@ def _norm(text: str) -> str:
 
 def _locate(rows: list[list[str]], name: str) -> tuple[int, dict[str, int]]:
     """Index of the last header row and the column of each kept field."""
-    header_at = next(
-        (i for i, r in enumerate(rows) if r and r[0].strip().upper() == "HCPCS"), None
-    )
+    header_at = next((i for i, r in enumerate(rows) if r and r[0].strip().upper() == "HCPCS"), None)
     if header_at is None:
         raise CodesetFileError(name, "no header row starting with HCPCS", line=1)
     width = len(rows[header_at])
@@ -138,8 +136,7 @@ def _locate(rows: list[list[str]], name: str) -> tuple[int, dict[str, int]]:
             break
         parts.insert(0, prev)
     names = [
-        _norm(" ".join(p[i] for p in parts if i < len(p) and p[i].strip()))
-        for i in range(width)
+        _norm(" ".join(p[i] for p in parts if i < len(p) and p[i].strip())) for i in range(width)
     ]
     found: dict[str, int] = {}
     for field, accepted in _COLUMNS.items():
@@ -272,8 +269,19 @@ def write(parsed: ParsedRelease, dest: Path) -> None:
     write_payload(
         dest,
         [
-            [r.code, r.modifier, r.status, r.work_rvu, r.pctc, r.global_days, r.mult_proc,
-             r.bilateral, r.assistant, r.co_surgeon, r.team_surgery]
+            [
+                r.code,
+                r.modifier,
+                r.status,
+                r.work_rvu,
+                r.pctc,
+                r.global_days,
+                r.mult_proc,
+                r.bilateral,
+                r.assistant,
+                r.co_surgeon,
+                r.team_surgery,
+            ]
             for r in rows
         ],
     )

@@ -103,8 +103,9 @@ class PoaExemptTable:
 class HacTable:
     """HAC categories and the codes that put a diagnosis in them."""
 
-    def __init__(self, categories: list[HacCategory], dx: dict[str, list[int]],
-                 pcs: dict[int, list[str]]) -> None:
+    def __init__(
+        self, categories: list[HacCategory], dx: dict[str, list[int]], pcs: dict[int, list[str]]
+    ) -> None:
         self._categories = {c.number: c for c in categories}
         self._dx = dx
         self._pcs = pcs
@@ -133,12 +134,18 @@ def _members(path: Path, kind: str) -> list[SourceText]:
         return [decode(path.read_bytes(), str(path))]
     try:
         with zipfile.ZipFile(path) as zf:
-            names = [n for n in zf.namelist() if re.search(wanted, n, re.IGNORECASE)
-                     and not _CHANGE_LIST.search(n) and "readme" not in n.lower()]
+            names = [
+                n
+                for n in zf.namelist()
+                if re.search(wanted, n, re.IGNORECASE)
+                and not _CHANGE_LIST.search(n)
+                and "readme" not in n.lower()
+            ]
             if len(names) != 1:
                 found = ", ".join(names) or "none"
-                raise CodesetFileError(path, f"zip must hold exactly one {kind} list text file "
-                                       f"(found: {found})")
+                raise CodesetFileError(
+                    path, f"zip must hold exactly one {kind} list text file (found: {found})"
+                )
             return [decode(zf.read(names[0]), f"{path}!{names[0]}")]
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise CodesetFileError(path, f"damaged zip file: {exc}") from exc
@@ -166,8 +173,7 @@ def _records(source: SourceText) -> tuple[list[str], list[tuple[int, list[str]]]
     return header, records
 
 
-def _column(header: list[str], name: str, label: str, *patterns: str,
-            required: bool = True) -> int:
+def _column(header: list[str], name: str, label: str, *patterns: str, required: bool = True) -> int:
     for pattern in patterns:
         for i, h in enumerate(header):
             if re.fullmatch(pattern, h):
@@ -203,31 +209,38 @@ def read_poa(source: SourceText) -> dict[str, str]:
     return codes
 
 
-def read_hac(source: SourceText) -> tuple[list[HacCategory], dict[str, list[int]],
-                                          dict[int, list[str]]]:
+def read_hac(
+    source: SourceText,
+) -> tuple[list[HacCategory], dict[str, list[int]], dict[int, list[str]]]:
     """Categories, dotless diagnosis code -> HAC numbers, HAC number -> procedure codes."""
     name = source.name
     header, records = _records(source)
-    cols = [_column(header, name, "HAC number", r"hac(_number|_no)?", r"number"),
-            _column(header, name, "HAC category", r"(hac_)?category", r"hac_name", r"name"),
-            _column(header, name, "code", r"code", r"icd.*code"),
-            _column(header, name, "code type", r"code_type", r"type"),
-            _column(header, name, "criterion", r"(poa_)?criteri(on|a)", required=False)]
+    cols = [
+        _column(header, name, "HAC number", r"hac(_number|_no)?", r"number"),
+        _column(header, name, "HAC category", r"(hac_)?category", r"hac_name", r"name"),
+        _column(header, name, "code", r"code", r"icd.*code"),
+        _column(header, name, "code type", r"code_type", r"type"),
+        _column(header, name, "criterion", r"(poa_)?criteri(on|a)", required=False),
+    ]
     names: dict[int, str] = {}
     notes: dict[int, str] = {}
     dx: dict[str, list[int]] = {}
     pcs: dict[int, list[str]] = {}
     for line, record in records:
         number_text, category, code_text, kind_text, criterion = (
-            _field(record, i, name, line, len(header)) for i in cols)
+            _field(record, i, name, line, len(header)) for i in cols
+        )
         if not number_text.isdigit() or not 1 <= int(number_text) <= 99:
             raise CodesetFileError(name, f"bad HAC number {number_text!r}", line=line)
         number = int(number_text)
         if not category:
             raise CodesetFileError(name, f"HAC {number:02d} has no category name", line=line)
         if names.setdefault(number, category) != category:
-            raise CodesetFileError(name, f"HAC {number:02d} is named both {names[number]!r} "
-                                   f"and {category!r}", line=line)
+            raise CodesetFileError(
+                name,
+                f"HAC {number:02d} is named both {names[number]!r} and {category!r}",
+                line=line,
+            )
         code_type = kind_text.lower()
         if code_type in ("dx", "diagnosis", "icd-10-cm"):
             code = _dx_code(code_text, name, line)
@@ -240,11 +253,13 @@ def read_hac(source: SourceText) -> tuple[list[HacCategory], dict[str, list[int]
                 raise CodesetFileError(name, f"bad ICD-10-PCS code {code_text!r}", line=line)
             pcs.setdefault(number, []).append(code_text.upper())
         else:
-            raise CodesetFileError(name, f"code type must be dx or pcs, found {kind_text!r}",
-                                   line=line)
+            raise CodesetFileError(
+                name, f"code type must be dx or pcs, found {kind_text!r}", line=line
+            )
     categories = [
-        HacCategory(n, names[n], n in pcs or "procedure" in notes.get(n, "").lower(),
-                    notes.get(n, ""))
+        HacCategory(
+            n, names[n], n in pcs or "procedure" in notes.get(n, "").lower(), notes.get(n, "")
+        )
         for n in sorted(names)
     ]
     return categories, dx, pcs
@@ -255,8 +270,10 @@ def parse(path: Path, options: ImportOptions, kind: str) -> ParsedRelease:
     if kind not in KINDS:
         raise UsageError(f"{__name__} does not read {kind!r}")
     if _CHANGE_LIST.search(path.name):
-        raise UsageError(f"{path.name} is a list of changes, not the {kind} list itself; "
-                         "import the whole list (e.g. POAexemptCodesFY26.txt)")
+        raise UsageError(
+            f"{path.name} is a list of changes, not the {kind} list itself; "
+            "import the whole list (e.g. POAexemptCodesFY26.txt)"
+        )
     source = _members(path, kind)[0]
     payload: Any
     if kind == POA:
@@ -265,16 +282,27 @@ def parse(path: Path, options: ImportOptions, kind: str) -> ParsedRelease:
     else:
         payload = read_hac(source)
         rows = len(payload[1]) + sum(len(v) for v in payload[2].values())
-    start, end, label = resolve_window(options, [Path(source.name).name, path.name],
-                                       "POA-exempt" if kind == POA else "HAC", split=False)
+    start, end, label = resolve_window(
+        options,
+        [Path(source.name).name, path.name],
+        "POA-exempt" if kind == POA else "HAC",
+        split=False,
+    )
     notes = "" if rows >= FULL_MIN_ROWS[kind] else f"only {rows} codes: looks like a sample"
     completeness = completeness_option(options, partial=bool(notes))
     title = "POA-exempt codes" if kind == POA else "HAC list"
     return ParsedRelease(
-        kind=kind, name=options.name or f"{title} {label or start.isoformat()} ({path.name})",
-        version=options.version or label or start.isoformat(), effective_from=start,
-        effective_to=end, source=path.name, sha256=sha256_file(path), row_count=rows,
-        completeness=completeness, payload=payload, notes=notes,
+        kind=kind,
+        name=options.name or f"{title} {label or start.isoformat()} ({path.name})",
+        version=options.version or label or start.isoformat(),
+        effective_from=start,
+        effective_to=end,
+        source=path.name,
+        sha256=sha256_file(path),
+        row_count=rows,
+        completeness=completeness,
+        payload=payload,
+        notes=notes,
     )
 
 
@@ -287,10 +315,14 @@ def write(parsed: ParsedRelease, dest: Path) -> None:
         write_payload(dest, {"codes": parsed.payload})
         return
     categories, dx, pcs = parsed.payload
-    write_payload(dest, {
-        "categories": [[c.number, c.name, c.needs_procedure, c.note] for c in categories],
-        "dx": dx, "pcs": {str(n): codes for n, codes in pcs.items()},
-    })
+    write_payload(
+        dest,
+        {
+            "categories": [[c.number, c.name, c.needs_procedure, c.note] for c in categories],
+            "dx": dx,
+            "pcs": {str(n): codes for n, codes in pcs.items()},
+        },
+    )
 
 
 def open_table(data_dir: Path, release: Release) -> PoaExemptTable | HacTable:
@@ -298,8 +330,9 @@ def open_table(data_dir: Path, release: Release) -> PoaExemptTable | HacTable:
     data: dict[str, Any] = read_payload(data_dir)
     if release.kind == POA:
         return PoaExemptTable(data["codes"])
-    categories = [HacCategory(int(n), name, bool(need), note)
-                  for n, name, need, note in data["categories"]]
+    categories = [
+        HacCategory(int(n), name, bool(need), note) for n, name, need, note in data["categories"]
+    ]
     return HacTable(categories, data["dx"], {int(n): c for n, c in data["pcs"].items()})
 
 
@@ -309,15 +342,23 @@ def bundled() -> list[BundledSource]:
     for kind, (folder, file) in FIXTURES.items():
         path = package_data(folder, file)
         if path.exists():
-            sources.append(BundledSource(kind=kind, key=f"{kind}-fixture-FY2026",
-                                         sha256=sha256_file(path),
-                                         build=functools.partial(_fixture, path, kind)))
+            sources.append(
+                BundledSource(
+                    kind=kind,
+                    key=f"{kind}-fixture-FY2026",
+                    sha256=sha256_file(path),
+                    build=functools.partial(_fixture, path, kind),
+                )
+            )
     return sources
 
 
 def _fixture(path: Path, kind: str) -> ParsedRelease:
-    options = ImportOptions(effective_from=dt.date(2025, 10, 1),
-                            effective_to=dt.date(2026, 9, 30), completeness="fixture")
+    options = ImportOptions(
+        effective_from=dt.date(2025, 10, 1),
+        effective_to=dt.date(2026, 9, 30),
+        completeness="fixture",
+    )
     parsed = parse(path, options, kind)
     what = "POA-exempt codes" if kind == POA else "HAC list"
     parsed.name = f"{what} FY2026 (cleanclaim sample of real rows)"

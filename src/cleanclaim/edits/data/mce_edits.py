@@ -185,30 +185,40 @@ def _banded(codes: tuple[str, ...], what: str) -> dict[str, ProcedureEdit]:
 
 #: Curated, partial: sex-specific anatomy, and the preventive-visit age bands.
 PROCEDURE_EDITS: dict[str, ProcedureEdit] = {
-    **_sexed("M", {
-        "55700": "prostate biopsy",
-        "55866": "laparoscopic radical prostatectomy",
-        "55250": "vasectomy",
-        "54150": "circumcision",
-        "G0102": "prostate cancer screening, digital rectal examination",
-        "G0103": "prostate cancer screening, PSA test",
-    }),
-    **_sexed("F", {
-        "58150": "total abdominal hysterectomy",
-        "58558": "hysteroscopy with endometrial sampling",
-        "57452": "colposcopy of the cervix",
-        "57454": "colposcopy of the cervix with biopsy",
-        "58300": "intrauterine device insertion",
-        "59400": "global obstetric care, vaginal delivery",
-        "59510": "global obstetric care, cesarean delivery",
-        "76801": "obstetric ultrasound, first trimester",
-        "76805": "obstetric ultrasound, after the first trimester",
-        "88142": "cervical or vaginal cytopathology",
-        "G0101": "cervical or vaginal cancer screening with pelvic and breast exam",
-        "Q0091": "obtaining a screening Pap smear",
-    }),
-    **_banded(("99381", "99382", "99383", "99384", "99385", "99386", "99387"),
-              "preventive visit, new patient"),
-    **_banded(("99391", "99392", "99393", "99394", "99395", "99396", "99397"),
-              "preventive visit, established patient"),
+    **_sexed(
+        "M",
+        {
+            "55700": "prostate biopsy",
+            "55866": "laparoscopic radical prostatectomy",
+            "55250": "vasectomy",
+            "54150": "circumcision",
+            "G0102": "prostate cancer screening, digital rectal examination",
+            "G0103": "prostate cancer screening, PSA test",
+        },
+    ),
+    **_sexed(
+        "F",
+        {
+            "58150": "total abdominal hysterectomy",
+            "58558": "hysteroscopy with endometrial sampling",
+            "57452": "colposcopy of the cervix",
+            "57454": "colposcopy of the cervix with biopsy",
+            "58300": "intrauterine device insertion",
+            "59400": "global obstetric care, vaginal delivery",
+            "59510": "global obstetric care, cesarean delivery",
+            "76801": "obstetric ultrasound, first trimester",
+            "76805": "obstetric ultrasound, after the first trimester",
+            "88142": "cervical or vaginal cytopathology",
+            "G0101": "cervical or vaginal cancer screening with pelvic and breast exam",
+            "Q0091": "obtaining a screening Pap smear",
+        },
+    ),
+    **_banded(
+        ("99381", "99382", "99383", "99384", "99385", "99386", "99387"),
+        "preventive visit, new patient",
+    ),
+    **_banded(
+        ("99391", "99392", "99393", "99394", "99395", "99396", "99397"),
+        "preventive visit, established patient",
+    ),
 }

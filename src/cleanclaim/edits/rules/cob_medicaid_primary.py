@@ -37,25 +37,41 @@ def _payers(claim: Claim, ctx: RuleContext) -> list[_Payer]:
     filing = (claim.payer.filing_indicator or "").strip().upper()
     if not filing and ctx.payer_type in MEDICAID_TYPES:
         filing = MEDICAID
-    own = _Payer(claim.payer.payer_id or claim.payer.name, claim.payer.responsibility.strip(),
-                 filing, True)
+    own = _Payer(
+        claim.payer.payer_id or claim.payer.name, claim.payer.responsibility.strip(), filing, True
+    )
     others = [
-        _Payer(op.payer_id or op.name, op.responsibility.strip().upper(),
-               (op.filing_indicator or "").strip().upper(), False)
+        _Payer(
+            op.payer_id or op.name,
+            op.responsibility.strip().upper(),
+            (op.filing_indicator or "").strip().upper(),
+            False,
+        )
         for op in claim.other_payers
     ]
     return [p for p in (own, *others) if p.rank is not None]
 
 
 def _medicaid(sequence: str = "P", *others: ExOtherPayer) -> ExClaim:
-    return ExClaim(lines=(ExLine("99213"),), filing_indicator="MC", payer_id="EXMCD",
-                   sbr_sequence=sequence, other_payers=others)
+    return ExClaim(
+        lines=(ExLine("99213"),),
+        filing_indicator="MC",
+        payer_id="EXMCD",
+        sbr_sequence=sequence,
+        other_payers=others,
+    )
 
 
 def _paid_by(filing: str, payer_id: str) -> ExOtherPayer:
     """A primary payer that paid 80.00 of 100.00 (CO 45 20.00)."""
-    return ExOtherPayer(sequence="P", filing_indicator=filing, payer_id=payer_id, paid="80.00",
-                        adjustments=(("CO", "45", "20.00"),), adjudicated="2026-05-08")
+    return ExOtherPayer(
+        sequence="P",
+        filing_indicator=filing,
+        payer_id=payer_id,
+        paid="80.00",
+        adjustments=(("CO", "45", "20.00"),),
+        adjudicated="2026-05-08",
+    )
 
 
 class CobMedicaidPrimary(Rule):
@@ -114,8 +130,12 @@ class CobMedicaidPrimary(Rule):
         ),
         Example(
             "medicare-claim-listing-medicaid-as-primary",
-            ExClaim(lines=(ExLine("99213"),), sbr_sequence="S", insurance_type="16",
-                    other_payers=(_paid_by("MC", "EXMCD"),)),
+            ExClaim(
+                lines=(ExLine("99213"),),
+                sbr_sequence="S",
+                insurance_type="16",
+                other_payers=(_paid_by("MC", "EXMCD"),),
+            ),
             flags=(None,),
         ),
         Example(
@@ -131,9 +151,10 @@ class CobMedicaidPrimary(Rule):
         Example("medicaid-alone", _medicaid("P")),
         Example(
             "medicare-primary-medicaid-secondary-listed",
-            ExClaim(lines=(ExLine("99213"),),
-                    other_payers=(ExOtherPayer(sequence="S", filing_indicator="MC",
-                                               payer_id="EXMCD"),)),
+            ExClaim(
+                lines=(ExLine("99213"),),
+                other_payers=(ExOtherPayer(sequence="S", filing_indicator="MC", payer_id="EXMCD"),),
+            ),
         ),
     )
 
@@ -162,8 +183,11 @@ class CobMedicaidPrimary(Rule):
         own = payers[0] if payers and payers[0].destination else None
         if own is None or own.filing != MEDICAID or own.rank is None:
             return
-        behind = [p for p in payers[1:] if p.rank is not None and p.rank > own.rank
-                  and p.filing != MEDICAID]
+        behind = [
+            p
+            for p in payers[1:]
+            if p.rank is not None and p.rank > own.rank and p.filing != MEDICAID
+        ]
         if behind:
             yield self.finding(
                 line=None,

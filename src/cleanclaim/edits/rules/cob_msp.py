@@ -35,8 +35,11 @@ MSP_TYPES: dict[str, str] = {
 GROUP_PLANS = frozenset({"CI", "BL", "HM", "12", "13", "14", "15", "FI"})
 LIABILITY = {"WC": "15", "AM": "14", "LM": "47"}
 #: CLM11 related causes and the MSP type of the payer that may be primary.
-RELATED_CAUSES = {"AA": ("an auto accident", "14"), "EM": ("employment", "15"),
-                  "OA": ("another accident", "47")}
+RELATED_CAUSES = {
+    "AA": ("an auto accident", "14"),
+    "EM": ("employment", "15"),
+    "OA": ("another accident", "47"),
+}
 WHY = (
     "Medicare is secondary to an employer group health plan for a patient 65 or over "
     "covered through current employment (employer of 20 or more), for a disabled patient "
@@ -56,15 +59,23 @@ def medicare_65(birth: dt.date) -> dt.date:
 
 
 def _medicare(seq: str = "P", msp: str = "", *others: ExOtherPayer, **kw: object) -> ExClaim:
-    return ExClaim(lines=(ExLine("99213"),), sbr_sequence=seq, insurance_type=msp,
-                   other_payers=others, **kw)  # type: ignore[arg-type]
+    return ExClaim(
+        lines=(ExLine("99213"),), sbr_sequence=seq, insurance_type=msp, other_payers=others, **kw
+    )  # type: ignore[arg-type]
 
 
-EMPLOYER = ExOtherPayer(sequence="P", filing_indicator="CI", payer_id="EXEMPLOYER",
-                        group_number="GRP100", paid="80.00",
-                        adjustments=(("CO", "45", "20.00"),), adjudicated="2026-05-08")
-EMPLOYER_LISTED_PRIMARY = ExOtherPayer(sequence="P", filing_indicator="CI",
-                                       payer_id="EXEMPLOYER", group_number="GRP100")
+EMPLOYER = ExOtherPayer(
+    sequence="P",
+    filing_indicator="CI",
+    payer_id="EXEMPLOYER",
+    group_number="GRP100",
+    paid="80.00",
+    adjustments=(("CO", "45", "20.00"),),
+    adjudicated="2026-05-08",
+)
+EMPLOYER_LISTED_PRIMARY = ExOtherPayer(
+    sequence="P", filing_indicator="CI", payer_id="EXEMPLOYER", group_number="GRP100"
+)
 MEDIGAP = ExOtherPayer(sequence="S", filing_indicator="CI", payer_id="EXMEDIGAP")
 
 
@@ -127,14 +138,17 @@ class CobMsp(Rule):
         "https://secure.ssa.gov/apps10/poms.nsf/lnx/0600620177",
     )
     examples = (
-        Example("employer-plan-also-primary", _medicare("P", "", EMPLOYER_LISTED_PRIMARY),
-                flags=(None,)),
+        Example(
+            "employer-plan-also-primary", _medicare("P", "", EMPLOYER_LISTED_PRIMARY), flags=(None,)
+        ),
         Example("primary-but-msp-type-given", _medicare("P", "12"), flags=(None,)),
-        Example("auto-accident-billed-to-medicare-first",
-                _medicare("P", "", related_causes=("AA",)), flags=(None,)),
+        Example(
+            "auto-accident-billed-to-medicare-first",
+            _medicare("P", "", related_causes=("AA",)),
+            flags=(None,),
+        ),
         Example("secondary-without-msp-type", _medicare("S", "", EMPLOYER), flags=(None,)),
-        Example("secondary-with-unknown-msp-type", _medicare("S", "99", EMPLOYER),
-                flags=(None,)),
+        Example("secondary-with-unknown-msp-type", _medicare("S", "99", EMPLOYER), flags=(None,)),
         Example("working-aged-secondary", _medicare("S", "12", EMPLOYER)),
         Example("medicare-primary-with-medigap-secondary", _medicare("P", "", MEDIGAP)),
         Example("disabled-code-at-68", _medicare("S", "43", EMPLOYER), flags=(None,)),
@@ -164,13 +178,17 @@ class CobMsp(Rule):
             yield from self._secondary(claim, seq, msp)
 
     def _primary(self, claim: Claim, msp: str) -> Iterator[Finding]:
-        fix = ("Check the patient's MSP questionnaire; if the other plan is primary, bill it "
-               "first and send Medicare a secondary claim (SBR01 S) with SBR05 set to the MSP "
-               "type and the primary's payment in loop 2320.")
+        fix = (
+            "Check the patient's MSP questionnaire; if the other plan is primary, bill it "
+            "first and send Medicare a secondary claim (SBR01 S) with SBR05 set to the MSP "
+            "type and the primary's payment in loop 2320."
+        )
         if msp in MSP_TYPES:
             yield self._warn(
                 f"Medicare is billed as primary ({position('P')}) but SBR05 {msp} "
-                f"({MSP_TYPES[msp]}) says Medicare is the secondary payer. {WHY}.", fix)
+                f"({MSP_TYPES[msp]}) says Medicare is the secondary payer. {WHY}.",
+                fix,
+            )
         for op in claim.other_payers:
             filing = (op.filing_indicator or "").strip().upper()
             if rank(op.responsibility) != 1:
@@ -183,14 +201,18 @@ class CobMsp(Rule):
                 continue
             yield self._warn(
                 f"Medicare is billed as primary while {other_label(op)}, {kind}, is also "
-                f"listed as primary: only one payer pays first. {WHY}.", fix)
+                f"listed as primary: only one payer pays first. {WHY}.",
+                fix,
+            )
         for cause in claim.related_causes:
             if cause in RELATED_CAUSES:
                 what, code = RELATED_CAUSES[cause]
                 yield self._warn(
                     f"Medicare is billed as primary for care related to {what} (CLM11 "
                     f"{cause}): {MSP_TYPES[code]} may have to pay first (MSP type {code}), "
-                    "and Medicare pays only conditionally until it has been asked.", fix)
+                    "and Medicare pays only conditionally until it has been asked.",
+                    fix,
+                )
 
     def _secondary(self, claim: Claim, seq: str, msp: str) -> Iterator[Finding]:
         codes = ", ".join(MSP_TYPES)
@@ -199,12 +221,14 @@ class CobMsp(Rule):
             yield self._warn(
                 f"{where} but SBR05 is empty: a Medicare secondary claim must give the MSP "
                 f"type ({codes}).",
-                "Set SBR05 to the reason Medicare is secondary, from the MSP questionnaire.")
+                "Set SBR05 to the reason Medicare is secondary, from the MSP questionnaire.",
+            )
             return
         if msp not in MSP_TYPES:
             yield self._warn(
                 f"{where} but SBR05 {msp} is not a Medicare Secondary Payer type ({codes}).",
-                "Set SBR05 to the reason Medicare is secondary, from the MSP questionnaire.")
+                "Set SBR05 to the reason Medicare is secondary, from the MSP questionnaire.",
+            )
             return
         day, birth = claim_date(claim), claim.patient.birth_date
         if day is None or birth is None:
@@ -217,13 +241,15 @@ class CobMsp(Rule):
                 f"(age {age}) is not yet entitled to Medicare by age, which starts in the month "
                 "the patient turns 65: before that the MSP type is 43 (disabled, large group "
                 "plan) or 13 (ESRD).",
-                "Check the reason for Medicare entitlement and correct SBR05.")
+                "Check the reason for Medicare entitlement and correct SBR05.",
+            )
         if msp == "43" and day >= start:
             yield self._warn(
                 f"{where} with SBR05 43 (disabled under 65), but on {day.isoformat()} the "
                 f"patient (age {age}) is entitled to Medicare by age: the working-aged rule "
                 "(SBR05 12, employer of 20 or more) applies instead.",
-                "Check the employer plan and correct SBR05 (12, or 13 for ESRD).")
+                "Check the employer plan and correct SBR05 (12, or 13 for ESRD).",
+            )
 
     def _warn(self, message: str, fix: str) -> Finding:
         return self.finding(line=None, message=message, fix=fix)

@@ -60,14 +60,22 @@ def payers_ahead(claim: Claim) -> list[OtherPayer]:
 
 def _secondary(*others: ExOtherPayer, seq: str = "S", **kw: object) -> ExClaim:
     return ExClaim(
-        lines=(ExLine("99213"),), filing_indicator="CI", payer_id="EXMEDIGAP",
-        sbr_sequence=seq, other_payers=others, **kw,  # type: ignore[arg-type]
+        lines=(ExLine("99213"),),
+        filing_indicator="CI",
+        payer_id="EXMEDIGAP",
+        sbr_sequence=seq,
+        other_payers=others,
+        **kw,  # type: ignore[arg-type]
     )
 
 
 MEDICARE_PAID = ExOtherPayer(
-    sequence="P", filing_indicator="MB", payer_id="EXMCR", paid="80.00",
-    adjustments=(("CO", "45", "20.00"),), adjudicated="2026-05-08",
+    sequence="P",
+    filing_indicator="MB",
+    payer_id="EXMCR",
+    paid="80.00",
+    adjustments=(("CO", "45", "20.00"),),
+    adjudicated="2026-05-08",
 )
 
 
@@ -111,15 +119,19 @@ class CobNoPrimary(Rule):
     examples = (
         Example("secondary-without-other-payer", _secondary(), flags=(None,)),
         Example("secondary-with-primary", _secondary(MEDICARE_PAID)),
-        Example(
-            "tertiary-without-secondary", _secondary(MEDICARE_PAID, seq="T"), flags=(None,)
-        ),
+        Example("tertiary-without-secondary", _secondary(MEDICARE_PAID, seq="T"), flags=(None,)),
         Example(
             "tertiary-with-both",
-            _secondary(MEDICARE_PAID, ExOtherPayer(sequence="S", payer_id="EXSECOND",
-                                                   paid="10.00",
-                                                   adjustments=(("PR", "2", "10.00"),)),
-                       seq="T"),
+            _secondary(
+                MEDICARE_PAID,
+                ExOtherPayer(
+                    sequence="S",
+                    payer_id="EXSECOND",
+                    paid="10.00",
+                    adjustments=(("PR", "2", "10.00"),),
+                ),
+                seq="T",
+            ),
         ),
         Example(
             "secondary-listing-only-another-secondary",

@@ -16,13 +16,24 @@ ZERO = Decimal(0)
 
 
 def _secondary(primary: ExOtherPayer, *lines: ExLine) -> ExClaim:
-    return ExClaim(lines=lines or (ExLine("99213"),), filing_indicator="CI",
-                   payer_id="EXMEDIGAP", sbr_sequence="S", other_payers=(primary,))
+    return ExClaim(
+        lines=lines or (ExLine("99213"),),
+        filing_indicator="CI",
+        payer_id="EXMEDIGAP",
+        sbr_sequence="S",
+        other_payers=(primary,),
+    )
 
 
 def _medicare(paid: str | None, *cas: tuple[str, str, str]) -> ExOtherPayer:
-    return ExOtherPayer(sequence="P", filing_indicator="MB", payer_id="EXMCR", paid=paid,
-                        adjustments=cas, adjudicated="2026-05-08")
+    return ExOtherPayer(
+        sequence="P",
+        filing_indicator="MB",
+        payer_id="EXMCR",
+        paid=paid,
+        adjustments=cas,
+        adjudicated="2026-05-08",
+    )
 
 
 CO45 = ("CO", "45", "20.00")
@@ -93,7 +104,9 @@ class CobOtherPayerPaid(Rule):
         ),
         Example("paid-in-full-needs-no-adjustment", _secondary(_medicare("100.00"))),
         Example(
-            "paid-without-adjustments", _secondary(_medicare("80.00")), flags=(None,),
+            "paid-without-adjustments",
+            _secondary(_medicare("80.00")),
+            flags=(None,),
             note="A warning: 20.00 of the charge is not explained.",
         ),
         Example(
@@ -108,8 +121,11 @@ class CobOtherPayerPaid(Rule):
         ),
         Example(
             "second-line-without-2430",
-            _secondary(_medicare("130.00"), ExLine("99213", adjudications=(LINE_CO45,)),
-                       ExLine("36415", charge="50.00")),
+            _secondary(
+                _medicare("130.00"),
+                ExLine("99213", adjudications=(LINE_CO45,)),
+                ExLine("36415", charge="50.00"),
+            ),
             flags=(2,),
         ),
         Example("primary-claim", ExClaim(lines=(ExLine("99213"),))),
@@ -124,8 +140,11 @@ class CobOtherPayerPaid(Rule):
         label = other_label(op)
         by_line: dict[int, list[LineAdjudication]] = {}
         for line in claim.lines:
-            mine = [a for a in line.adjudications if a.payer_id == op.payer_id
-                    or (alone and not op.payer_id)]
+            mine = [
+                a
+                for a in line.adjudications
+                if a.payer_id == op.payer_id or (alone and not op.payer_id)
+            ]
             if mine:
                 by_line[line.number] = mine
         claim_cas = _total(op.adjustments)
@@ -186,8 +205,11 @@ class CobOtherPayerPaid(Rule):
         self, claim: Claim, op: OtherPayer, by_line: dict[int, list[LineAdjudication]]
     ) -> Iterator[Finding]:
         numbers = sorted(by_line)
-        done = (f"line {numbers[0]} has" if len(numbers) == 1
-                else "lines " + ", ".join(map(str, numbers)) + " have")
+        done = (
+            f"line {numbers[0]} has"
+            if len(numbers) == 1
+            else "lines " + ", ".join(map(str, numbers)) + " have"
+        )
         for line in claim.lines:
             if line.number in by_line or not line.charge:
                 continue

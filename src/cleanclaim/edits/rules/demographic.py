@@ -110,40 +110,59 @@ class Demographic(Rule):
     category = Category.DEMOGRAPHIC
     severity = Severity.ERROR
     status = RuleStatus.PREVIEW
-    citation = Citation(MCE_SOURCE, "v43 (FY2026): age conflict and sex conflict edits",
-                        "2025-10-01", MCE_URL)
+    citation = Citation(
+        MCE_SOURCE, "v43 (FY2026): age conflict and sex conflict edits", "2025-10-01", MCE_URL
+    )
     examples = (
-        Example("delivery-at-68", ExClaim(lines=(ExLine("99213"),), dx=("O80",)),
-                flags=(None,)),
-        Example("maternity-on-65th-birthday",
-                ExClaim(lines=(ExLine("99213"),), dx=("O80",), birth="1961-05-04"),
-                flags=(None,)),
-        Example("maternity-day-before-65th-birthday",
-                ExClaim(lines=(ExLine("99213"),), dx=("O80",), birth="1961-05-05")),
-        Example("newborn-code-on-first-birthday",
-                ExClaim(lines=(ExLine("99213"),), dx=("Z38.00",), birth="2025-05-04",
-                        sex="M"),
-                flags=(None,)),
-        Example("newborn-code-at-364-days",
-                ExClaim(lines=(ExLine("99213"),), dx=("Z38.00",), birth="2025-05-05",
-                        sex="M")),
-        Example("prostate-cancer-female-patient-warning",
-                ExClaim(lines=(ExLine("99213"),), dx=("C61",)),
-                flags=(None,), note="a warning: the MCE sex edit ended 2024-09-30"),
-        Example("prostate-cancer-female-patient-fy2024",
-                ExClaim(lines=(ExLine("99213"),), dx=("C61",), dos="2024-09-30",
-                        submitted="2024-10-05"),
-                flags=(None,)),
-        Example("prostate-cancer-male-patient",
-                ExClaim(lines=(ExLine("99213"),), dx=("C61",), sex="M")),
-        Example("preventive-visit-wrong-age-band",
-                ExClaim(lines=(ExLine("99213"), ExLine("99385")), dx=("Z00.00",)),
-                flags=(2,)),
-        Example("preventive-visit-right-age-band",
-                ExClaim(lines=(ExLine("99387"),), dx=("Z00.00",))),
-        Example("screening-pap-male-patient",
-                ExClaim(lines=(ExLine("Q0091"),), dx=("Z01.419",), sex="M"),
-                flags=(None, 1), note="Z01.41- is listed for females; Q0091 too"),
+        Example("delivery-at-68", ExClaim(lines=(ExLine("99213"),), dx=("O80",)), flags=(None,)),
+        Example(
+            "maternity-on-65th-birthday",
+            ExClaim(lines=(ExLine("99213"),), dx=("O80",), birth="1961-05-04"),
+            flags=(None,),
+        ),
+        Example(
+            "maternity-day-before-65th-birthday",
+            ExClaim(lines=(ExLine("99213"),), dx=("O80",), birth="1961-05-05"),
+        ),
+        Example(
+            "newborn-code-on-first-birthday",
+            ExClaim(lines=(ExLine("99213"),), dx=("Z38.00",), birth="2025-05-04", sex="M"),
+            flags=(None,),
+        ),
+        Example(
+            "newborn-code-at-364-days",
+            ExClaim(lines=(ExLine("99213"),), dx=("Z38.00",), birth="2025-05-05", sex="M"),
+        ),
+        Example(
+            "prostate-cancer-female-patient-warning",
+            ExClaim(lines=(ExLine("99213"),), dx=("C61",)),
+            flags=(None,),
+            note="a warning: the MCE sex edit ended 2024-09-30",
+        ),
+        Example(
+            "prostate-cancer-female-patient-fy2024",
+            ExClaim(
+                lines=(ExLine("99213"),), dx=("C61",), dos="2024-09-30", submitted="2024-10-05"
+            ),
+            flags=(None,),
+        ),
+        Example(
+            "prostate-cancer-male-patient", ExClaim(lines=(ExLine("99213"),), dx=("C61",), sex="M")
+        ),
+        Example(
+            "preventive-visit-wrong-age-band",
+            ExClaim(lines=(ExLine("99213"), ExLine("99385")), dx=("Z00.00",)),
+            flags=(2,),
+        ),
+        Example(
+            "preventive-visit-right-age-band", ExClaim(lines=(ExLine("99387"),), dx=("Z00.00",))
+        ),
+        Example(
+            "screening-pap-male-patient",
+            ExClaim(lines=(ExLine("Q0091"),), dx=("Z01.419",), sex="M"),
+            flags=(None, 1),
+            note="Z01.41- is listed for females; Q0091 too",
+        ),
     )
 
     def check(self, claim: Claim, ctx: RuleContext) -> Iterator[Finding | NotChecked]:
@@ -178,8 +197,9 @@ class Demographic(Rule):
             if edit is None or when is None:
                 continue
             if edit.sex is not None and not skip_sex:
-                yield from self._sex(line.number, f"{edit.code} ({edit.label})", "procedure",
-                                     edit.sex, sex, when)
+                yield from self._sex(
+                    line.number, f"{edit.code} ({edit.label})", "procedure", edit.sex, sex, when
+                )
             if edit.low is not None and edit.high is not None:
                 age = self._age(patient.birth_date, when)
                 if isinstance(age, NotChecked):
@@ -190,7 +210,8 @@ class Demographic(Rule):
                         line=line.number,
                         message=f"{edit.code} ({edit.label}) does not fit the patient's age "
                         f"{age} on {when.isoformat()}" + (f"; use {fit}" if fit else ""),
-                        fix=f"Bill {fit}, the code of the patient's age band." if fit
+                        fix=f"Bill {fit}, the code of the patient's age band."
+                        if fit
                         else "Bill the code of the patient's age band.",
                     )
 
@@ -198,15 +219,18 @@ class Demographic(Rule):
         if birth is None:
             return self.not_checked("the patient's birth date is missing: age edits not run")
         if birth > day:
-            return self.not_checked("the patient's birth date is after the date of service: "
-                                    "age edits not run")
+            return self.not_checked(
+                "the patient's birth date is after the date of service: age edits not run"
+            )
         return age_on(birth, day)
 
-    def _sex(self, line: int | None, what: str, kind: str, wanted: str, sex: str,
-             day: dt.date) -> Iterator[Finding | NotChecked]:
+    def _sex(
+        self, line: int | None, what: str, kind: str, wanted: str, sex: str, day: dt.date
+    ) -> Iterator[Finding | NotChecked]:
         if sex not in SEX_WORDS:
-            yield self.not_checked(f"patient sex is {sex or 'missing'}: sex edit for {what} "
-                                   "not run")
+            yield self.not_checked(
+                f"patient sex is {sex or 'missing'}: sex edit for {what} not run"
+            )
             return
         if sex == wanted:
             return
@@ -214,9 +238,13 @@ class Demographic(Rule):
             active, note = False, "; payers that run sex edits deny it"
         else:
             active = day <= SEX_EDITS_LAST_DAY
-            note = "" if active else (
-                f"; the Medicare Code Editor stopped this edit after "
-                f"{SEX_EDITS_LAST_DAY.isoformat()}, other payers still apply it"
+            note = (
+                ""
+                if active
+                else (
+                    f"; the Medicare Code Editor stopped this edit after "
+                    f"{SEX_EDITS_LAST_DAY.isoformat()}, other payers still apply it"
+                )
             )
         yield self.finding(
             line=line,

@@ -254,8 +254,7 @@ class DxInvalid(Rule):
             level = "category" if len(code.replace(".", "")) == 3 else "subcategory"
             return self.finding(
                 line=None,
-                message=f"{code} is a {level} header, not billable on {on}; use "
-                f"{choices(kids)}",
+                message=f"{code} is a {level} header, not billable on {on}; use {choices(kids)}",
                 fix=f"Report the billable code below {code} that the documentation supports.",
             )
         if status is ValidityStatus.SEVENTH_MISSING:

@@ -30,8 +30,13 @@ _NOT_APPLICABLE = re.compile(r"\bnot applicable or unspecified\b", re.IGNORECASE
 _SIDED = re.compile(r"\b(right|left|bilateral)\b", re.IGNORECASE)
 _RIGHT_LEFT = re.compile(r"\b(right|left)\b", re.IGNORECASE)
 #: Diabetes "without complications" codes and their "with diabetic CKD" counterparts.
-DIABETES_WITHOUT = {"E089": "E0822", "E099": "E0922", "E109": "E1022", "E119": "E1122",
-                    "E139": "E1322"}
+DIABETES_WITHOUT = {
+    "E089": "E0822",
+    "E099": "E0922",
+    "E109": "E1022",
+    "E119": "E1122",
+    "E139": "E1322",
+}
 CKD_CATEGORY = "N18"
 
 
@@ -101,8 +106,9 @@ def _specificity(table: Icd10Table, code: str) -> Specificity | None:
             if _SIDED.search(level.title) or not count:
                 laterality_open = False
             elif any(_RIGHT_LEFT.search(e.title) for e in others):
-                sided = [(_shown(table, e, seventh), e.title) for e in others
-                         if _SIDED.search(e.title)]
+                sided = [
+                    (_shown(table, e, seventh), e.title) for e in others if _SIDED.search(e.title)
+                ]
         if alternatives and (sided or not laterality_open):
             break
         level = table.get(level.parent)
@@ -216,27 +222,29 @@ class DxUnspecified(Rule):
 
     def _with_ckd(self, code: str, ckd: list[str], day: dt.date, ctx: RuleContext) -> Finding:
         target = DIABETES_WITHOUT[code]
-        found = ctx.view(day).ask(
-            "icd10cm", lambda t: cast(Icd10Table, t).validity(target).valid
-        ).value
+        found = (
+            ctx.view(day).ask("icd10cm", lambda t: cast(Icd10Table, t).validity(target).valid).value
+        )
         use = f"code {dotted(target)} with" if found else "use the diabetic CKD code with"
         kidneys = choices([dotted(c) for c in ckd])
         return self.finding(
             line=None,
             message=f"{dotted(code)} (diabetes without complications) is reported with "
-            f"{kidneys} (chronic kidney disease); under the ICD-10-CM \"with\" convention "
+            f'{kidneys} (chronic kidney disease); under the ICD-10-CM "with" convention '
             f"(Official Guidelines I.A.15) the two are linked: {use} {kidneys}; likely denial",
             fix=f"Replace {dotted(code)} with {dotted(target)} unless the provider documents "
             "that the kidney disease is not due to diabetes.",
         )
 
-    def _unspecified(self, claim: Claim, dx: Diagnosis, spec: Specificity,
-                     day: dt.date) -> Finding:
+    def _unspecified(self, claim: Claim, dx: Diagnosis, spec: Specificity, day: dt.date) -> Finding:
         sides = _line_sides(claim, dx) if spec.sided else {}
         if sides:
             wanted = {side for _, side in sides.values()}
-            fitting = [c for c, t in spec.sided
-                       if {m.group(1).lower() for m in _SIDED.finditer(t)} & wanted]
+            fitting = [
+                c
+                for c, t in spec.sided
+                if {m.group(1).lower() for m in _SIDED.finditer(t)} & wanted
+            ]
             carried = ", ".join(f"line {n} carries {m}" for n, (m, _) in sorted(sides.items()))
             suggest = choices(fitting or [c for c, _ in spec.sided])
             return self.finding(

@@ -127,7 +127,10 @@ def _diabetes(codes: Sequence[str]) -> Iterator[Opportunity]:
             support = tuple(c for c in codes if c.startswith(prefixes))
             if support:
                 yield Opportunity(
-                    plain, support, family + suffix, (plain, *support) if replaces else (plain,),
+                    plain,
+                    support,
+                    family + suffix,
+                    (plain, *support) if replaces else (plain,),
                     f"ICD-10-CM links diabetes and {what} ('with' convention)",
                 )
 
@@ -147,7 +150,10 @@ def _hypertension(codes: Sequence[str]) -> Iterator[Opportunity]:
     else:
         return
     yield Opportunity(
-        "I10", heart + kidney, target, ("I10",),
+        "I10",
+        heart + kidney,
+        target,
+        ("I10",),
         f"ICD-10-CM presumes hypertension causes {what} ('with' convention)",
     )
 
@@ -170,7 +176,10 @@ def _atherosclerosis(codes: Sequence[str]) -> Iterator[Opportunity]:
                 continue
             target = f"I702{'3' if side == '1' else '4'}{site}"
             yield Opportunity(
-                athero, (ulcer,), target, (athero,),
+                athero,
+                (ulcer,),
+                target,
+                (athero,),
                 "atherosclerosis of a leg with ulceration has its own combination code",
             )
 
@@ -182,7 +191,10 @@ def _stroke(codes: Sequence[str]) -> Iterator[Opportunity]:
         found = _HEMIPLEGIA.match(code)
         if found:
             yield Opportunity(
-                "I6930", (code,), "I6935" + found.group(1), ("I6930", code),
+                "I6930",
+                (code,),
+                "I6935" + found.group(1),
+                ("I6930", code),
                 "hemiplegia after a cerebral infarction is coded as a sequela (I69.35-)",
             )
 
@@ -295,8 +307,12 @@ class HccCapture(Rule):
         ),
         Example(
             "therapist-is-not-an-accepted-provider-type",
-            ExClaim(lines=(ExLine("97161"),), dx=("I70.209", "L97.419"), dos="2025-11-04",
-                    rendering_taxonomy="225100000X"),
+            ExClaim(
+                lines=(ExLine("97161"),),
+                dx=("I70.209", "L97.419"),
+                dos="2025-11-04",
+                rendering_taxonomy="225100000X",
+            ),
         ),
         Example(
             "combination-code-already-billed",

@@ -28,8 +28,9 @@ from cleanclaim.edits.rules.hcc_capture import ra_eligibility, taxonomies_from
 
 
 def _earlier(year: str, dx: tuple[str, ...], claim_id: str, code: str = "99214") -> ExClaim:
-    return ExClaim(lines=(ExLine(code),), dx=dx, dos=f"{year}", claim_id=claim_id,
-                   submitted="2026-05-10")
+    return ExClaim(
+        lines=(ExLine(code),), dx=dx, dos=f"{year}", claim_id=claim_id, submitted="2026-05-10"
+    )
 
 
 class HccRecapture(Rule):
@@ -98,14 +99,19 @@ class HccRecapture(Rule):
         ),
         Example(
             "recaptured-at-this-visit",
-            ExClaim(lines=(ExLine("99214"),), dx=("E11.22", "N18.30", "I50.22"),
-                    dos="2026-02-03", claim_id="NOW1"),
+            ExClaim(
+                lines=(ExLine("99214"),),
+                dx=("E11.22", "N18.30", "I50.22"),
+                dos="2026-02-03",
+                claim_id="NOW1",
+            ),
             history=(_earlier("2025-06-10", ("E11.22", "N18.30", "I50.22"), "LAST1"),),
         ),
         Example(
             "upgraded-within-the-hierarchy",
-            ExClaim(lines=(ExLine("99214"),), dx=("E11.22", "N18.4"), dos="2026-01-01",
-                    claim_id="NOW1"),
+            ExClaim(
+                lines=(ExLine("99214"),), dx=("E11.22", "N18.4"), dos="2026-01-01", claim_id="NOW1"
+            ),
             history=(_earlier("2025-12-31", ("E11.9", "N18.30"), "LAST1"),),
             note="E11.22 (HCC 37) outranks last year's HCC 38; N18.4 (HCC 327) outranks 329.",
         ),

@@ -134,8 +134,9 @@ class PxInvalid(Rule):
                     fix="Correct the procedure code.",
                 )
 
-    def _hcpcs(self, number: int, code: str, day: dt.date,
-               ctx: RuleContext) -> Iterator[Finding | NotChecked]:
+    def _hcpcs(
+        self, number: int, code: str, day: dt.date, ctx: RuleContext
+    ) -> Iterator[Finding | NotChecked]:
         answer = hcpcs_code(ctx.view(day), code)
         on = day.isoformat()
         if answer.release is None:
@@ -146,8 +147,7 @@ class PxInvalid(Rule):
             if answer.authoritative and not _DENTAL.match(code):
                 yield self.finding(
                     line=number,
-                    message=f"{code} is not a HCPCS Level II code on {on} "
-                    f"({answer.release.name})",
+                    message=f"{code} is not a HCPCS Level II code on {on} ({answer.release.name})",
                     fix="Correct the code, or use the code that replaced it.",
                 )
             else:
@@ -171,8 +171,9 @@ class PxInvalid(Rule):
                 "cross-references) and resubmit.",
             )
 
-    def _cpt(self, number: int, code: str, day: dt.date,
-             ctx: RuleContext) -> Iterator[Finding | NotChecked]:
+    def _cpt(
+        self, number: int, code: str, day: dt.date, ctx: RuleContext
+    ) -> Iterator[Finding | NotChecked]:
         answer = cpt_code(ctx.view(day), code)
         on = day.isoformat()
         release = answer.release

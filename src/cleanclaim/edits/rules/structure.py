@@ -161,33 +161,54 @@ class Structure(Rule):
         n = line.number
         professional = claim.claim_type == "professional"
         if professional and not line.procedure_code:
-            yield self.finding(line=n, message=f"line {n} has no procedure code",
-                               fix="Add the CPT/HCPCS code of the service.")
+            yield self.finding(
+                line=n,
+                message=f"line {n} has no procedure code",
+                fix="Add the CPT/HCPCS code of the service.",
+            )
         if not professional and not line.revenue_code:
-            yield self.finding(line=n, message=f"line {n} has no revenue code",
-                               fix="Add the revenue code (SV201) of the service.")
+            yield self.finding(
+                line=n,
+                message=f"line {n} has no revenue code",
+                fix="Add the revenue code (SV201) of the service.",
+            )
         if line.units is None:
-            yield self.finding(line=n, message=f"line {n} has no units",
-                               fix="Send the number of units or minutes billed.")
+            yield self.finding(
+                line=n,
+                message=f"line {n} has no units",
+                fix="Send the number of units or minutes billed.",
+            )
         elif line.units <= 0:
-            yield self.finding(line=n, message=f"line {n} bills {line.units} units",
-                               fix="Bill at least one unit, or remove the line.")
+            yield self.finding(
+                line=n,
+                message=f"line {n} bills {line.units} units",
+                fix="Bill at least one unit, or remove the line.",
+            )
         if professional and line.service_date_from is None:
-            yield self.finding(line=n, message=f"line {n} has no date of service (DTP*472)",
-                               fix="Add the date the service was performed.")
+            yield self.finding(
+                line=n,
+                message=f"line {n} has no date of service (DTP*472)",
+                fix="Add the date the service was performed.",
+            )
         if line.rendering_provider is not None:
             problem = _npi_problem(line.rendering_provider, f"line {n}'s rendering provider")
             if problem:
-                yield self.finding(line=n, message=problem,
-                                   fix="Send the provider's 10-digit NPI (check it in NPPES).")
+                yield self.finding(
+                    line=n,
+                    message=problem,
+                    fix="Send the provider's 10-digit NPI (check it in NPPES).",
+                )
         if professional:
             yield from self._pointers(claim, line)
 
     def _pointers(self, claim: Claim, line: ServiceLine) -> Iterator[Finding]:
         n = line.number
         if not line.diagnosis_pointers:
-            yield self.finding(line=n, message=f"line {n} has no diagnosis pointer (SV107)",
-                               fix="Point the line to the diagnosis it treats.")
+            yield self.finding(
+                line=n,
+                message=f"line {n} has no diagnosis pointer (SV107)",
+                fix="Point the line to the diagnosis it treats.",
+            )
             return
         count = len(claim.diagnoses)
         if not count:

@@ -15,31 +15,123 @@ from cleanclaim.x12.generate._ids import random_mbi, random_member_id
 from cleanclaim.x12.generate.model import Address, Payer, Person, Subscriber
 
 FAKE_SURNAMES: tuple[str, ...] = (
-    "ABERQUILL", "BRAMBLEFORD", "CASTELLWYN", "DORNVALE", "ELDERMOSS", "FAIRHOLT",
-    "GLIMMERTON", "HOLLOWAYNE", "IVERSHAW", "JESSAMINT", "KESTRELLO", "LARKSPURNE",
-    "MARROWDALE", "NETHERBY", "OAKENSHADE", "PELLINGTOR", "QUENBROOK", "RAVENHOLME",
-    "SALTMARRIS", "THISTLEWOOD", "UMBERFIELD", "VANTERRAN", "WILLOWMERE", "XANTHORPE",
-    "YARROWBY", "ZEPHYRINE", "ASHCOMBELL", "BRIARNOTT", "COLDHARBER", "DAPPLEMERE",
-    "EMBERWICK", "FENNIMORTH", "GARNETTSON", "HEATHERLEIGH", "INKWELLER", "JUNIPRAE",
-    "KILNSWORTH", "LANTERNBY", "MOSSWHISTLE", "NORTHQUILL",
+    "ABERQUILL",
+    "BRAMBLEFORD",
+    "CASTELLWYN",
+    "DORNVALE",
+    "ELDERMOSS",
+    "FAIRHOLT",
+    "GLIMMERTON",
+    "HOLLOWAYNE",
+    "IVERSHAW",
+    "JESSAMINT",
+    "KESTRELLO",
+    "LARKSPURNE",
+    "MARROWDALE",
+    "NETHERBY",
+    "OAKENSHADE",
+    "PELLINGTOR",
+    "QUENBROOK",
+    "RAVENHOLME",
+    "SALTMARRIS",
+    "THISTLEWOOD",
+    "UMBERFIELD",
+    "VANTERRAN",
+    "WILLOWMERE",
+    "XANTHORPE",
+    "YARROWBY",
+    "ZEPHYRINE",
+    "ASHCOMBELL",
+    "BRIARNOTT",
+    "COLDHARBER",
+    "DAPPLEMERE",
+    "EMBERWICK",
+    "FENNIMORTH",
+    "GARNETTSON",
+    "HEATHERLEIGH",
+    "INKWELLER",
+    "JUNIPRAE",
+    "KILNSWORTH",
+    "LANTERNBY",
+    "MOSSWHISTLE",
+    "NORTHQUILL",
 )
 FEMALE_NAMES: tuple[str, ...] = (
-    "MARY", "PATRICIA", "LINDA", "BARBARA", "ELIZABETH", "JENNIFER", "MARIA", "SUSAN",
-    "MARGARET", "DOROTHY", "LISA", "NANCY", "KAREN", "BETTY", "HELEN", "SANDRA", "DONNA",
-    "CAROL", "RUTH", "SHARON", "EMMA", "OLIVIA", "AVA", "SOPHIA", "MIA", "CHLOE",
+    "MARY",
+    "PATRICIA",
+    "LINDA",
+    "BARBARA",
+    "ELIZABETH",
+    "JENNIFER",
+    "MARIA",
+    "SUSAN",
+    "MARGARET",
+    "DOROTHY",
+    "LISA",
+    "NANCY",
+    "KAREN",
+    "BETTY",
+    "HELEN",
+    "SANDRA",
+    "DONNA",
+    "CAROL",
+    "RUTH",
+    "SHARON",
+    "EMMA",
+    "OLIVIA",
+    "AVA",
+    "SOPHIA",
+    "MIA",
+    "CHLOE",
 )
 MALE_NAMES: tuple[str, ...] = (
-    "JAMES", "JOHN", "ROBERT", "MICHAEL", "WILLIAM", "DAVID", "RICHARD", "CHARLES",
-    "JOSEPH", "THOMAS", "CHRISTOPHER", "DANIEL", "PAUL", "MARK", "DONALD", "GEORGE",
-    "KENNETH", "STEVEN", "EDWARD", "BRIAN", "LIAM", "NOAH", "ETHAN", "MASON", "LUCAS",
+    "JAMES",
+    "JOHN",
+    "ROBERT",
+    "MICHAEL",
+    "WILLIAM",
+    "DAVID",
+    "RICHARD",
+    "CHARLES",
+    "JOSEPH",
+    "THOMAS",
+    "CHRISTOPHER",
+    "DANIEL",
+    "PAUL",
+    "MARK",
+    "DONALD",
+    "GEORGE",
+    "KENNETH",
+    "STEVEN",
+    "EDWARD",
+    "BRIAN",
+    "LIAM",
+    "NOAH",
+    "ETHAN",
+    "MASON",
+    "LUCAS",
 )
 STREETS: tuple[str, ...] = (
-    "MAPLE AVE", "OAK ST", "CEDAR LN", "ELM ST", "PINE RD", "WALNUT DR", "MEADOW CT",
-    "LAKEVIEW DR", "HILLCREST RD", "RIVER RD", "SUNSET BLVD", "PRAIRIE WAY",
+    "MAPLE AVE",
+    "OAK ST",
+    "CEDAR LN",
+    "ELM ST",
+    "PINE RD",
+    "WALNUT DR",
+    "MEADOW CT",
+    "LAKEVIEW DR",
+    "HILLCREST RD",
+    "RIVER RD",
+    "SUNSET BLVD",
+    "PRAIRIE WAY",
 )
 CITIES: tuple[tuple[str, str, str], ...] = (
-    ("SPRINGFIELD", "IL", "62704"), ("CHAMPAIGN", "IL", "61820"), ("DECATUR", "IL", "62521"),
-    ("PEORIA", "IL", "61604"), ("BLOOMINGTON", "IL", "61701"), ("URBANA", "IL", "61801"),
+    ("SPRINGFIELD", "IL", "62704"),
+    ("CHAMPAIGN", "IL", "61820"),
+    ("DECATUR", "IL", "62521"),
+    ("PEORIA", "IL", "61604"),
+    ("BLOOMINGTON", "IL", "61701"),
+    ("URBANA", "IL", "61801"),
 )
 
 
@@ -53,20 +145,29 @@ class DemoPayer:
 
 
 _PAYER_ADDRESS = Address("PO BOX 4000", "SPRINGFIELD", "IL", "627040000")
-MEDICARE = DemoPayer(Payer("DMCRB", "DEMO MEDICARE PART B", _PAYER_ADDRESS, "990000011"),
-                     "MB", "0.55", True)
-ADVANTAGE = DemoPayer(Payer("DMADV", "DEMO MEDICARE ADVANTAGE", _PAYER_ADDRESS, "990000012"),
-                      "16", "0.58", True)
+MEDICARE = DemoPayer(
+    Payer("DMCRB", "DEMO MEDICARE PART B", _PAYER_ADDRESS, "990000011"), "MB", "0.55", True
+)
+ADVANTAGE = DemoPayer(
+    Payer("DMADV", "DEMO MEDICARE ADVANTAGE", _PAYER_ADDRESS, "990000012"), "16", "0.58", True
+)
 BLUE = DemoPayer(Payer("DBLUE", "DEMO BLUE PLAN", _PAYER_ADDRESS, "990000013"), "BL", "0.65")
-COMMERCIAL = DemoPayer(Payer("DCOMM", "DEMO COMMERCIAL HEALTH", _PAYER_ADDRESS, "990000014"),
-                       "CI", "0.70")
-MEDICAID = DemoPayer(Payer("DMCAD", "DEMO STATE MEDICAID", _PAYER_ADDRESS, "990000015"),
-                     "MC", "0.45")
-SUPPLEMENT = DemoPayer(Payer("DSUPP", "DEMO SUPPLEMENT PLAN", _PAYER_ADDRESS, "990000016"),
-                       "CI", "1.00")
+COMMERCIAL = DemoPayer(
+    Payer("DCOMM", "DEMO COMMERCIAL HEALTH", _PAYER_ADDRESS, "990000014"), "CI", "0.70"
+)
+MEDICAID = DemoPayer(
+    Payer("DMCAD", "DEMO STATE MEDICAID", _PAYER_ADDRESS, "990000015"), "MC", "0.45"
+)
+SUPPLEMENT = DemoPayer(
+    Payer("DSUPP", "DEMO SUPPLEMENT PLAN", _PAYER_ADDRESS, "990000016"), "CI", "1.00"
+)
 PAYERS: tuple[DemoPayer, ...] = (MEDICARE, ADVANTAGE, BLUE, COMMERCIAL, MEDICAID, SUPPLEMENT)
 PAYER_WEIGHTS: tuple[tuple[DemoPayer, int], ...] = (
-    (MEDICARE, 30), (ADVANTAGE, 12), (BLUE, 20), (COMMERCIAL, 25), (MEDICAID, 13),
+    (MEDICARE, 30),
+    (ADVANTAGE, 12),
+    (BLUE, 20),
+    (COMMERCIAL, 25),
+    (MEDICAID, 13),
 )
 BY_ID: dict[str, DemoPayer] = {p.payer.payer_id: p for p in PAYERS}
 
@@ -77,7 +178,12 @@ def random_address(rng: random.Random) -> Address:
 
 
 def random_person(
-    rng: random.Random, on: date, min_age: int, max_age: int, *, last: str | None = None,
+    rng: random.Random,
+    on: date,
+    min_age: int,
+    max_age: int,
+    *,
+    last: str | None = None,
     address: Address | None = None,
 ) -> Person:
     sex = "F" if rng.random() < 0.54 else "M"

@@ -50,8 +50,17 @@ def random_mbi(rng: random.Random) -> str:
     """A Medicare Beneficiary Identifier shaped value (format only; not a real person's)."""
     c = rng.choice
     return (
-        c("123456789") + c(_MBI_ALPHA) + c(_MBI_ALNUM) + c(_DIGITS) + c(_MBI_ALPHA)
-        + c(_MBI_ALNUM) + c(_DIGITS) + c(_MBI_ALPHA) + c(_MBI_ALPHA) + c(_DIGITS) + c(_DIGITS)
+        c("123456789")
+        + c(_MBI_ALPHA)
+        + c(_MBI_ALNUM)
+        + c(_DIGITS)
+        + c(_MBI_ALPHA)
+        + c(_MBI_ALNUM)
+        + c(_DIGITS)
+        + c(_MBI_ALPHA)
+        + c(_MBI_ALPHA)
+        + c(_DIGITS)
+        + c(_DIGITS)
     )
 
 

@@ -35,12 +35,12 @@ REJECTED_CATEGORIES = frozenset({"A3", "A4", "A6", "A7", "A8"})
 
 # (category, status code, entity) triples for made-up rejections: codes only, no text.
 _REJECTIONS: tuple[tuple[str, str, str], ...] = (
-    ("A7", "562", "85"),   # billing provider NPI problem
-    ("A7", "187", ""),     # service date problem
-    ("A3", "21", ""),      # missing or invalid information
-    ("A7", "164", "IL"),   # subscriber id problem
-    ("A6", "254", ""),     # principal diagnosis problem
-    ("A8", "453", "85"),   # relational field problem on the billing provider
+    ("A7", "562", "85"),  # billing provider NPI problem
+    ("A7", "187", ""),  # service date problem
+    ("A3", "21", ""),  # missing or invalid information
+    ("A7", "164", "IL"),  # subscriber id problem
+    ("A6", "254", ""),  # principal diagnosis problem
+    ("A8", "453", "85"),  # relational field problem on the billing provider
 )
 
 
@@ -101,12 +101,18 @@ def write_277ca(
         raise ValueError("a 277CA needs at least one claim acknowledgment")
     rx = as_party(receiver)
     time = clock(seed)
-    ic = Interchange(sender=as_party(sender), receiver=rx, control_number=control_number,
-                     created=created, time=time, functional_id="HN", version=VERSION_277CA,
-                     test=test)
+    ic = Interchange(
+        sender=as_party(sender),
+        receiver=rx,
+        control_number=control_number,
+        created=created,
+        time=time,
+        functional_id="HN",
+        version=VERSION_277CA,
+        test=test,
+    )
     today = d8(created)
-    body = [seg("BHT", "0085", "08", f"{control_number}{ic.next_st_control()}", today, time,
-                "TH")]
+    body = [seg("BHT", "0085", "08", f"{control_number}{ic.next_st_control()}", today, time, "TH")]
     by_payer: dict[str, list[ClaimAck]] = {}
     payers: dict[str, Payer] = {}
     for ack in acks:
@@ -174,8 +180,20 @@ def _totals(acks: Sequence[ClaimAck], accepted_q: str, rejected_q: str) -> list[
 def _claim(out: list[str], ack: ClaimAck, today: str) -> None:
     claim = ack.claim
     p = claim.patient_person
-    out.append(seg("NM1", "QC", "1", text(p.last_name), text(p.first_name), "", "", "", "MI",
-                   claim.subscriber.member_id))
+    out.append(
+        seg(
+            "NM1",
+            "QC",
+            "1",
+            text(p.last_name),
+            text(p.first_name),
+            "",
+            "",
+            "",
+            "MI",
+            claim.subscriber.member_id,
+        )
+    )
     out.append(f"TRN*2*{claim.claim_id}")
     status = ":".join(x for x in (ack.category, ack.status_code, ack.entity) if x)
     action = "WQ" if ack.accepted else "U"

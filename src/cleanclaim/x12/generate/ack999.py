@@ -101,9 +101,16 @@ def write_999(
     """A 999 interchange: one transaction set per acknowledged functional group."""
     if not groups:
         raise ValueError("a 999 needs at least one acknowledged group")
-    ic = Interchange(sender=as_party(sender), receiver=as_party(receiver),
-                     control_number=control_number, created=created, time=clock(seed),
-                     functional_id="FA", version=VERSION_999, test=test)
+    ic = Interchange(
+        sender=as_party(sender),
+        receiver=as_party(receiver),
+        control_number=control_number,
+        created=created,
+        time=clock(seed),
+        functional_id="FA",
+        version=VERSION_999,
+        test=test,
+    )
     for group in groups:
         body = [seg("AK1", group.functional_id, group.control_number, group.version)]
         for t in group.transactions:
@@ -113,8 +120,11 @@ def write_999(
                 if err.business_unit is not None:
                     body.append(f"CTX*{err.business_unit[0]}:{err.business_unit[1]}")
                 for el in err.elements:
-                    pos = str(el.position) if el.component is None \
+                    pos = (
+                        str(el.position)
+                        if el.component is None
                         else f"{el.position}:{el.component}"
+                    )
                     body.append(seg("IK4", pos, el.data_element, el.code, el.bad_value))
             reasons = t.reasons or (("5",) if t.errors and t.status not in _ACCEPTED else ())
             body.append(seg("IK5", t.status, *reasons[:5]))
@@ -153,8 +163,11 @@ def ack999_for(x12: str, *, seed: int = 0, reject_rate: float = 0.0) -> list[Ack
             head = st[0]
             version = head[3] if len(head) > 3 else (gs[8] if gs else "")
             if rng.random() < reject_rate:
-                sets.append(Ack999Transaction(head[1], head[2], "R", _made_up_errors(st, rng),
-                                              version=version))
+                sets.append(
+                    Ack999Transaction(
+                        head[1], head[2], "R", _made_up_errors(st, rng), version=version
+                    )
+                )
             else:
                 sets.append(Ack999Transaction(head[1], head[2], "A", version=version))
             st = []
@@ -170,20 +183,42 @@ def _made_up_errors(st: list[list[str]], rng: random.Random) -> tuple[Ack999Segm
     """One plausible error on a random claim of an 837 set (a member id or a service date)."""
     claims = [i for i, e in enumerate(st) if e[0] == "CLM"]
     if not claims:
-        return (Ack999SegmentError(st[1][0] if len(st) > 1 else "ST", 2, "", "8",
-                                   (Ack999ElementError(1, "7", "", None, ""),)),)
+        return (
+            Ack999SegmentError(
+                st[1][0] if len(st) > 1 else "ST",
+                2,
+                "",
+                "8",
+                (Ack999ElementError(1, "7", "", None, ""),),
+            ),
+        )
     at = rng.choice(claims)
     unit = ("CLM01", st[at][1])
     dates = [i for i in range(at, len(st)) if st[i][:2] == ["DTP", "472"]]
     if dates and rng.random() < 0.5:
         i = dates[0]
-        return (Ack999SegmentError("DTP", i + 1, "2400", "8",
-                                   (Ack999ElementError(3, "8", "1251", None, st[i][3]),),
-                                   unit),)
+        return (
+            Ack999SegmentError(
+                "DTP",
+                i + 1,
+                "2400",
+                "8",
+                (Ack999ElementError(3, "8", "1251", None, st[i][3]),),
+                unit,
+            ),
+        )
     members = [i for i in range(at, 0, -1) if st[i][:2] == ["NM1", "IL"]]
     i = members[0] if members else at
-    return (Ack999SegmentError(st[i][0], i + 1, "2010" if members else "2300", "8",
-                               (Ack999ElementError(9, "I12", "67", None, st[i][-1]),), unit),)
+    return (
+        Ack999SegmentError(
+            st[i][0],
+            i + 1,
+            "2010" if members else "2300",
+            "8",
+            (Ack999ElementError(9, "I12", "67", None, st[i][-1]),),
+            unit,
+        ),
+    )
 
 
 __all__ = [

@@ -58,9 +58,17 @@ def write_835(
     if not remits:
         raise ValueError("an 835 needs at least one remit")
     rng = random.Random(seed)
-    ic = Interchange(sender=as_party(sender), receiver=as_party(receiver),
-                     control_number=control_number, created=created, time=clock(seed),
-                     functional_id="HP", version=VERSION_835, test=test, st03=False)
+    ic = Interchange(
+        sender=as_party(sender),
+        receiver=as_party(receiver),
+        control_number=control_number,
+        created=created,
+        time=clock(seed),
+        functional_id="HP",
+        version=VERSION_835,
+        test=test,
+        st03=False,
+    )
     for remit in remits:
         ic.add("835", _body(remit, rng))
     return ic.render(newline=newline)
@@ -89,9 +97,27 @@ def _body(remit: GenRemit, rng: random.Random) -> list[str]:
     elif remit.method == "CHK":
         out.append(seg("BPR", "C", amount(total), "C", "CHK", *[""] * 11, pay_date))
     else:
-        out.append(seg("BPR", "C", amount(total), "C", "ACH", "CCP", "01", _aba(rng), "DA",
-                       str(rng.randint(10**9, 10**10 - 1)), "1" + payer_tin, "", "01",
-                       _aba(rng), "DA", str(rng.randint(10**9, 10**10 - 1)), pay_date))
+        out.append(
+            seg(
+                "BPR",
+                "C",
+                amount(total),
+                "C",
+                "ACH",
+                "CCP",
+                "01",
+                _aba(rng),
+                "DA",
+                str(rng.randint(10**9, 10**10 - 1)),
+                "1" + payer_tin,
+                "",
+                "01",
+                _aba(rng),
+                "DA",
+                str(rng.randint(10**9, 10**10 - 1)),
+                pay_date,
+            )
+        )
     out.append(f"TRN*1*{remit.trace_number}*1{payer_tin}")
     out.append(f"DTM*405*{d8(remit.production_date or remit.payment_date)}")
     payer, payee = remit.payer, remit.payee
@@ -103,8 +129,7 @@ def _body(remit: GenRemit, rng: random.Random) -> list[str]:
     out.append("PER*BL*PROVIDER SERVICES*TE*8005550199")
     out.append(f"N1*PE*{text(payee.name)}*XX*{payee.npi}")
     out.append(seg("N3", text(payee.address.line1), text(payee.address.line2)))
-    out.append(seg("N4", text(payee.address.city), payee.address.state,
-                   payee.address.postal_code))
+    out.append(seg("N4", text(payee.address.city), payee.address.state, payee.address.postal_code))
     out.append(f"REF*TJ*{payee.tin}")
     if remit.claims:
         out.append("LX*1")
@@ -126,31 +151,70 @@ def _claim(out: list[str], c: GenClaimPayment) -> None:
         line_adj, line_pr = _service(lines, svc)
         adjusted += line_adj
         patient += line_pr
-    out.append(seg("CLP", c.claim_id, c.status, amount(c.charge), amount(c.charge - adjusted),
-                   amount(patient), c.filing_indicator, c.payer_claim_number, c.facility_code,
-                   c.frequency))
+    out.append(
+        seg(
+            "CLP",
+            c.claim_id,
+            c.status,
+            amount(c.charge),
+            amount(c.charge - adjusted),
+            amount(patient),
+            c.filing_indicator,
+            c.payer_claim_number,
+            c.facility_code,
+            c.frequency,
+        )
+    )
     if c.adjustments:
         out.extend(cas_segments(c.adjustments))
-    out.append(seg("NM1", "QC", "1", text(c.patient_last), text(c.patient_first), "", "", "",
-                   "MI", c.member_id))
+    out.append(
+        seg(
+            "NM1",
+            "QC",
+            "1",
+            text(c.patient_last),
+            text(c.patient_first),
+            "",
+            "",
+            "",
+            "MI",
+            c.member_id,
+        )
+    )
     if c.insured is not None:
         p = c.insured.person
-        out.append(seg("NM1", "IL", "1", text(p.last_name), text(p.first_name), "", "", "",
-                       "MI", c.insured.member_id))
+        out.append(
+            seg(
+                "NM1",
+                "IL",
+                "1",
+                text(p.last_name),
+                text(p.first_name),
+                "",
+                "",
+                "",
+                "MI",
+                c.insured.member_id,
+            )
+        )
     if c.rendering is not None:
         r = c.rendering
-        out.append(seg("NM1", "82", "1", text(r.last_name), text(r.first_name), "", "", "",
-                       "XX", r.npi))
+        out.append(
+            seg("NM1", "82", "1", text(r.last_name), text(r.first_name), "", "", "", "XX", r.npi)
+        )
     if c.crossover is not None:
-        out.append(seg("NM1", "TT", "2", text(c.crossover.name), "", "", "", "", "PI",
-                       c.crossover.payer_id))
+        out.append(
+            seg(
+                "NM1", "TT", "2", text(c.crossover.name), "", "", "", "", "PI", c.crossover.payer_id
+            )
+        )
     if c.inpatient:
         mia = [""] * 24
         mia[0] = str(c.covered_days)
         remarks = c.remarks[:5]
         if remarks:
             mia[4] = remarks[0]
-            mia[19:19 + len(remarks) - 1] = remarks[1:]
+            mia[19 : 19 + len(remarks) - 1] = remarks[1:]
         out.append(seg("MIA", *mia))
     elif c.remarks:
         out.append(seg("MOA", "", "", *c.remarks[:5]))
@@ -179,14 +243,25 @@ def _service(out: list[str], s: GenServicePayment) -> tuple[Decimal, Decimal]:
         rev = ""
     if s.original_procedure:
         orig = procedure("HC", s.original_procedure, s.original_modifiers)
-        out.append(seg("SVC", code, amount(s.charge), amount(s.charge - adjusted), rev,
-                       amount(s.units), orig))
+        out.append(
+            seg(
+                "SVC",
+                code,
+                amount(s.charge),
+                amount(s.charge - adjusted),
+                rev,
+                amount(s.units),
+                orig,
+            )
+        )
     elif rev:
-        out.append(f"SVC*{code}*{amount(s.charge)}*{amount(s.charge - adjusted)}*{rev}*"
-                   f"{amount(s.units)}")
+        out.append(
+            f"SVC*{code}*{amount(s.charge)}*{amount(s.charge - adjusted)}*{rev}*{amount(s.units)}"
+        )
     else:
-        out.append(f"SVC*{code}*{amount(s.charge)}*{amount(s.charge - adjusted)}**"
-                   f"{amount(s.units)}")
+        out.append(
+            f"SVC*{code}*{amount(s.charge)}*{amount(s.charge - adjusted)}**{amount(s.units)}"
+        )
     out.append(f"DTM*472*{d8(s.service_date)}")
     if s.adjustments:
         out.extend(cas_segments(s.adjustments))
@@ -207,7 +282,7 @@ def _plb(out: list[str], remit: GenRemit) -> None:
     head = f"PLB*{remit.payee.npi}*{d8(end)}"
     for start in range(0, len(adjustments), 6):
         pairs: list[str] = []
-        for adj in adjustments[start:start + 6]:
+        for adj in adjustments[start : start + 6]:
             ident = f"{adj.reason}:{adj.reference}" if adj.reference else adj.reason
             pairs.append(f"{ident}*{amount(adj.amount)}")
         out.append(head + "*" + "*".join(pairs))

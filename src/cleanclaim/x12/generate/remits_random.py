@@ -31,18 +31,51 @@ from cleanclaim.x12.generate.model import (
 )
 
 # CLP06 has its own code list in the 835 (no CI/BL): map the 837 filing indicator onto it.
-_CLP06 = {"CI": "12", "BL": "12", "MB": "MB", "MA": "MA", "MC": "MC", "16": "16", "HM": "HM",
-          "CH": "CH", "VA": "VA", "WC": "WC", "12": "12", "13": "13", "14": "14", "15": "15",
-          "17": "17", "AM": "AM", "DS": "DS", "LM": "LM", "OF": "OF", "TV": "TV"}
+_CLP06 = {
+    "CI": "12",
+    "BL": "12",
+    "MB": "MB",
+    "MA": "MA",
+    "MC": "MC",
+    "16": "16",
+    "HM": "HM",
+    "CH": "CH",
+    "VA": "VA",
+    "WC": "WC",
+    "12": "12",
+    "13": "13",
+    "14": "14",
+    "15": "15",
+    "17": "17",
+    "AM": "AM",
+    "DS": "DS",
+    "LM": "LM",
+    "OF": "OF",
+    "TV": "TV",
+}
 # Whole-claim denials: (group, CARC, RARC or "").
-_CLAIM_DENIALS = (("CO", "16", "MA130"), ("CO", "16", "N290"), ("CO", "18", ""),
-                  ("CO", "29", ""), ("CO", "27", ""), ("CO", "109", ""), ("CO", "197", ""),
-                  ("CO", "22", ""))
+_CLAIM_DENIALS = (
+    ("CO", "16", "MA130"),
+    ("CO", "16", "N290"),
+    ("CO", "18", ""),
+    ("CO", "29", ""),
+    ("CO", "27", ""),
+    ("CO", "109", ""),
+    ("CO", "197", ""),
+    ("CO", "22", ""),
+)
 # Single-line denials: (group, CARC, RARC or "", whole line?).
-_LINE_DENIALS = (("CO", "97", "M15", True), ("CO", "151", "N362", True),
-                 ("CO", "50", "N115", True), ("CO", "11", "M76", True),
-                 ("PR", "204", "N130", True), ("CO", "96", "N130", True),
-                 ("CO", "234", "N20", True), ("CO", "4", "", True), ("CO", "59", "", False))
+_LINE_DENIALS = (
+    ("CO", "97", "M15", True),
+    ("CO", "151", "N362", True),
+    ("CO", "50", "N115", True),
+    ("CO", "11", "M76", True),
+    ("PR", "204", "N130", True),
+    ("CO", "96", "N130", True),
+    ("CO", "234", "N20", True),
+    ("CO", "4", "", True),
+    ("CO", "59", "", False),
+)
 _EM_PREFIX = ("992", "993")
 _DOWNCODE = {"99215": "99214", "99214": "99213", "99205": "99204", "99204": "99203"}
 _TWENTY, _TEN, _SEQUESTRATION = Decimal("0.20"), Decimal("0.10"), Decimal("0.02")
@@ -67,10 +100,23 @@ def random_remits_for(claims: Sequence[GenClaim], seed: int) -> list[GenRemit]:
         paid = batches[key]
         plb = _provider_adjustments(rng, paid)
         method = "CHK" if rng.random() < 0.2 else "ACH"
-        trace = (f"{rng.randint(10**7, 10**8 - 1)}" if method == "CHK"
-                 else f"{rng.randint(10**11, 10**12 - 1)}")
-        remits.append(GenRemit(payers[key], payees[key], trace, pay_day, tuple(paid), plb,
-                               method=method, production_date=pay_day - timedelta(days=1)))
+        trace = (
+            f"{rng.randint(10**7, 10**8 - 1)}"
+            if method == "CHK"
+            else f"{rng.randint(10**11, 10**12 - 1)}"
+        )
+        remits.append(
+            GenRemit(
+                payers[key],
+                payees[key],
+                trace,
+                pay_day,
+                tuple(paid),
+                plb,
+                method=method,
+                production_date=pay_day - timedelta(days=1),
+            )
+        )
     return remits
 
 
@@ -82,15 +128,25 @@ def _outcome(rng: random.Random, claim: GenClaim) -> list[GenClaimPayment]:
     number = payer_claim_number(claim.claim_id, claim.payer.payer_id)
     roll = rng.random()
     if claim.frequency == "8":  # a void: the payer takes back what it paid
-        return [_payment(claim, "22", number, [_negate(s) for s in _paid_lines(
-            rng, claim, ratio, medicare)], (), ())]
+        return [
+            _payment(
+                claim,
+                "22",
+                number,
+                [_negate(s) for s in _paid_lines(rng, claim, ratio, medicare)],
+                (),
+                (),
+            )
+        ]
     if roll < 0.06:
         group, carc, rarc = rng.choice(_CLAIM_DENIALS)
         if rng.random() < 0.5:
             adj = (GenAdjustment(group, carc, claim.total_charge),)
             return [_payment(claim, "4", number, [], adj, (rarc,) if rarc else ())]
-        services = [_service(line, (GenAdjustment(group, carc, line.charge),),
-                             (rarc,) if rarc else ()) for line in claim.lines]
+        services = [
+            _service(line, (GenAdjustment(group, carc, line.charge),), (rarc,) if rarc else ())
+            for line in claim.lines
+        ]
         return [_payment(claim, "4", number, services, (), ())]
     services = _paid_lines(rng, claim, ratio, medicare)
     if roll < 0.16 and len(services) > 1:
@@ -100,8 +156,9 @@ def _outcome(rng: random.Random, claim: GenClaim) -> list[GenClaimPayment]:
         cut = line.charge if whole else money(line.charge / 2)
         rest = [GenAdjustment("CO", "45", line.charge - cut)] if cut != line.charge else []
         qty = line.units if carc == "151" else None
-        services[k] = _service(line, (GenAdjustment(group, carc, cut, qty), *rest),
-                               (rarc,) if rarc else ())
+        services[k] = _service(
+            line, (GenAdjustment(group, carc, cut, qty), *rest), (rarc,) if rarc else ()
+        )
     remarks: tuple[str, ...] = ()
     if medicare and claim.sbr_sequence == "P":
         remarks = ("MA01",)
@@ -114,15 +171,21 @@ def _outcome(rng: random.Random, claim: GenClaim) -> list[GenClaimPayment]:
     if roll > 0.98:  # reversal of an earlier payment, then the corrected payment
         reversal = _payment(claim, "22", number, [_negate(s) for s in services], (), ())
         again = _paid_lines(rng, claim, ratio * Decimal("1.05"), medicare)
-        corrected = _payment(claim, status if status != "19" else "1",
-                             payer_claim_number(claim.claim_id + "R", claim.payer.payer_id),
-                             again, (), remarks)
+        corrected = _payment(
+            claim,
+            status if status != "19" else "1",
+            payer_claim_number(claim.claim_id + "R", claim.payer.payer_id),
+            again,
+            (),
+            remarks,
+        )
         return [reversal, corrected]
     return [current]
 
 
-def _paid_lines(rng: random.Random, claim: GenClaim, ratio: Decimal,
-                medicare: bool) -> list[GenServicePayment]:
+def _paid_lines(
+    rng: random.Random, claim: GenClaim, ratio: Decimal, medicare: bool
+) -> list[GenServicePayment]:
     secondary = claim.sbr_sequence != "P"
     deductible_left = ZERO
     if not secondary and rng.random() < 0.2:
@@ -147,8 +210,12 @@ def _paid_lines(rng: random.Random, claim: GenClaim, ratio: Decimal,
             deductible_left -= ded
             left -= ded
             adjs.append(GenAdjustment("PR", "1", ded))
-        if left and not medicare and line.procedure.startswith(_EM_PREFIX) and \
-                claim.filing_indicator != "MC":
+        if (
+            left
+            and not medicare
+            and line.procedure.startswith(_EM_PREFIX)
+            and claim.filing_indicator != "MC"
+        ):
             copay = min(left, money(rng.choice((20, 25, 30, 40))))
             left -= copay
             adjs.append(GenAdjustment("PR", "3", copay))
@@ -164,44 +231,81 @@ def _paid_lines(rng: random.Random, claim: GenClaim, ratio: Decimal,
         service = _service(line, tuple(adjs), ())
         if line.procedure in _DOWNCODE and rng.random() < 0.03:
             # The payer paid a lower E/M level: SVC01 is the code paid, SVC06 the code billed.
-            service = replace(service, procedure=_DOWNCODE[line.procedure],
-                              original_procedure=line.procedure,
-                              original_modifiers=line.modifiers)
+            service = replace(
+                service,
+                procedure=_DOWNCODE[line.procedure],
+                original_procedure=line.procedure,
+                original_modifiers=line.modifiers,
+            )
         out.append(service)
     return out
 
 
-def _service(line: GenLine, adjs: tuple[GenAdjustment, ...],
-             remarks: tuple[str, ...]) -> GenServicePayment:
-    return GenServicePayment(line.procedure, line.charge, line.service_date, line.units,
-                             line.modifiers, adjs, remarks, line.revenue_code,
-                             line.control_number)
+def _service(
+    line: GenLine, adjs: tuple[GenAdjustment, ...], remarks: tuple[str, ...]
+) -> GenServicePayment:
+    return GenServicePayment(
+        line.procedure,
+        line.charge,
+        line.service_date,
+        line.units,
+        line.modifiers,
+        adjs,
+        remarks,
+        line.revenue_code,
+        line.control_number,
+    )
 
 
 def _negate(s: GenServicePayment) -> GenServicePayment:
     adjs = tuple(GenAdjustment(a.group, a.reason, -a.amount, a.quantity) for a in s.adjustments)
-    return GenServicePayment(s.procedure, -s.charge, s.service_date, s.units, s.modifiers,
-                             adjs, (), s.revenue_code, s.control_number)
+    return GenServicePayment(
+        s.procedure,
+        -s.charge,
+        s.service_date,
+        s.units,
+        s.modifiers,
+        adjs,
+        (),
+        s.revenue_code,
+        s.control_number,
+    )
 
 
-def _payment(claim: GenClaim, status: str, number: str, services: list[GenServicePayment],
-             adjustments: tuple[GenAdjustment, ...], remarks: tuple[str, ...],
-             crossover: Payer | None = None) -> GenClaimPayment:
+def _payment(
+    claim: GenClaim,
+    status: str,
+    number: str,
+    services: list[GenServicePayment],
+    adjustments: tuple[GenAdjustment, ...],
+    remarks: tuple[str, ...],
+    crossover: Payer | None = None,
+) -> GenClaimPayment:
     p = claim.patient_person
     charge = claim.total_charge
     if status == "22":
         charge = -charge
-        adjustments = tuple(GenAdjustment(a.group, a.reason, -a.amount, a.quantity)
-                            for a in adjustments)
+        adjustments = tuple(
+            GenAdjustment(a.group, a.reason, -a.amount, a.quantity) for a in adjustments
+        )
     fac = claim.place_of_service
     inst = any(line.revenue_code for line in claim.lines)
     first = claim.first_service_date
     return GenClaimPayment(
-        claim_id=claim.claim_id, status=status, charge=charge, payer_claim_number=number,
-        member_id=claim.subscriber.member_id, patient_last=p.last_name,
-        patient_first=p.first_name, filing_indicator=_CLP06.get(claim.filing_indicator, "ZZ"),
-        facility_code=fac, frequency=claim.frequency, adjustments=adjustments,
-        services=tuple(services), remarks=remarks, inpatient=inst and fac.startswith("11"),
+        claim_id=claim.claim_id,
+        status=status,
+        charge=charge,
+        payer_claim_number=number,
+        member_id=claim.subscriber.member_id,
+        patient_last=p.last_name,
+        patient_first=p.first_name,
+        filing_indicator=_CLP06.get(claim.filing_indicator, "ZZ"),
+        facility_code=fac,
+        frequency=claim.frequency,
+        adjustments=adjustments,
+        services=tuple(services),
+        remarks=remarks,
+        inpatient=inst and fac.startswith("11"),
         rendering=claim.rendering,
         statement_from=first if inst else None,
         statement_to=claim.last_service_date if inst else None,
@@ -213,8 +317,9 @@ def _payment(claim: GenClaim, status: str, number: str, services: list[GenServic
     )
 
 
-def _provider_adjustments(rng: random.Random,
-                          paid: list[GenClaimPayment]) -> tuple[GenProviderAdjustment, ...]:
+def _provider_adjustments(
+    rng: random.Random, paid: list[GenClaimPayment]
+) -> tuple[GenProviderAdjustment, ...]:
     """PLB pairs for about a quarter of the remits, plus a forwarding balance if needed.
 
     When the claims pay less than nothing (reversals, voids), a negative ``FB`` amount

@@ -141,12 +141,27 @@ class Interchange:
     def isa(self) -> str:
         s, r, created = self.sender, self.receiver, self.created
         yymmdd = f"{created.year % 100:02d}{created.month:02d}{created.day:02d}"
-        return ELEMENT.join((
-            "ISA", "00", " " * 10, "00", " " * 10,
-            s.qualifier, f"{s.id:<15}", r.qualifier, f"{r.id:<15}",
-            yymmdd, self.time, REPETITION, "00501", f"{self.control_number:09d}",
-            "0", "T" if self.test else "P", COMPONENT,
-        ))
+        return ELEMENT.join(
+            (
+                "ISA",
+                "00",
+                " " * 10,
+                "00",
+                " " * 10,
+                s.qualifier,
+                f"{s.id:<15}",
+                r.qualifier,
+                f"{r.id:<15}",
+                yymmdd,
+                self.time,
+                REPETITION,
+                "00501",
+                f"{self.control_number:09d}",
+                "0",
+                "T" if self.test else "P",
+                COMPONENT,
+            )
+        )
 
     def render(self, *, newline: bool = False) -> str:
         """The whole interchange as text; ``newline`` adds a line break after each ``~``."""
@@ -154,8 +169,17 @@ class Interchange:
         gs06 = str(self.control_number)
         out: list[str] = [
             self.isa(),
-            seg("GS", self.functional_id, self.sender.id, self.receiver.id, d8(self.created),
-                self.time, gs06, "X", self.version),
+            seg(
+                "GS",
+                self.functional_id,
+                self.sender.id,
+                self.receiver.id,
+                d8(self.created),
+                self.time,
+                gs06,
+                "X",
+                self.version,
+            ),
         ]
         for index, (set_id, body) in enumerate(self.transactions, start=1):
             st02 = f"{index:04d}"
@@ -181,5 +205,5 @@ def cas_segments(adjustments: Sequence[GenAdjustment]) -> list[str]:
     out: list[str] = []
     for group, triples in by_group.items():
         for start in range(0, len(triples), 6):
-            out.append(f"CAS*{group}*" + "*".join(triples[start:start + 6]).rstrip("*"))
+            out.append(f"CAS*{group}*" + "*".join(triples[start : start + 6]).rstrip("*"))
     return out
