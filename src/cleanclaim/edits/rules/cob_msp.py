@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 from cleanclaim.claims.model import Claim
 from cleanclaim.edits.context import RuleContext, claim_date
@@ -58,10 +59,10 @@ def medicare_65(birth: dt.date) -> dt.date:
     return attained
 
 
-def _medicare(seq: str = "P", msp: str = "", *others: ExOtherPayer, **kw: object) -> ExClaim:
+def _medicare(seq: str = "P", msp: str = "", *others: ExOtherPayer, **kw: Any) -> ExClaim:
     return ExClaim(
         lines=(ExLine("99213"),), sbr_sequence=seq, insurance_type=msp, other_payers=others, **kw
-    )  # type: ignore[arg-type]
+    )
 
 
 EMPLOYER = ExOtherPayer(
