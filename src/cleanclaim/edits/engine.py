@@ -14,13 +14,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from cleanclaim.claims.model import Claim
-from cleanclaim.codesets.model import Completeness
+from cleanclaim.codesets.model import Completeness, Release
 from cleanclaim.codesets.store import CodesetStore
 from cleanclaim.edits.context import (
     BatchHistory,
     ClaimHistory,
     HistoryLine,
     RuleContext,
+    claim_dates,
     line_date,
     patient_key,
 )
@@ -114,6 +115,7 @@ class Scrubber:
     """Options given to every rule of this batch (merged under per-claim options)."""
     _history: BatchHistory = field(init=False)
     _used: set[int] = field(init=False, default_factory=set)
+    _by_payer: dict[str | None, list[Rule]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self._history = BatchHistory(stored=self.stored_history)
@@ -150,13 +152,13 @@ class Scrubber:
         pkey = patient_key(claim)
         ctx.options["patient_key"] = pkey
         ctx.options["claim_key"] = claim_key or claim.claim_id
-        assert self.rules is not None
-        for rule in self.rules:
-            if not self.selection.allows(rule, payer.key if payer else None):
-                continue
+        default_days = claim_dates(claim)
+        releases: dict[tuple[str, dt.date], Release | None] = {}
+        for rule in self._selected(payer.key if payer else None):
             if not rule.applies(claim, ctx):
                 continue
-            for item in self._run(rule, claim, ctx):
+            days = default_days if type(rule).dates is Rule.dates else rule.dates(claim)
+            for item in self._run(rule, claim, ctx, days, releases):
                 if isinstance(item, NotChecked):
                     entry = CoverageEntry(claim.claim_id, item.check, item.reason)
                     if entry not in result.coverage:
@@ -166,13 +168,33 @@ class Scrubber:
         self._remember(claim, claim_key or claim.claim_id, pkey)
         return result
 
-    def _run(self, rule: Rule, claim: Claim, ctx: RuleContext) -> list[Finding | NotChecked]:
+    def _selected(self, payer_key: str | None) -> list[Rule]:
+        """The rules the selection allows for a payer (computed once per payer)."""
+        chosen = self._by_payer.get(payer_key)
+        if chosen is None:
+            assert self.rules is not None
+            chosen = [r for r in self.rules if self.selection.allows(r, payer_key)]
+            self._by_payer[payer_key] = chosen
+        return chosen
+
+    def _run(
+        self,
+        rule: Rule,
+        claim: Claim,
+        ctx: RuleContext,
+        days: list[dt.date],
+        releases: dict[tuple[str, dt.date], Release | None],
+    ) -> list[Finding | NotChecked]:
         gaps: list[NotChecked] = []
         weak: list[NotChecked] = []
         for kind in rule.codesets(claim):
             missing_days = []
-            for day in rule.dates(claim):
-                release = ctx.view(day).release(kind)
+            for day in days:
+                key = (kind, day)
+                if key in releases:
+                    release = releases[key]
+                else:
+                    release = releases[key] = ctx.view(day).release(kind)
                 if release is None:
                     missing_days.append(day)
                 elif release.completeness is not Completeness.FULL:
