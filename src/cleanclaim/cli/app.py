@@ -14,7 +14,19 @@ import typer
 from typer._click import exceptions as click_exc
 
 from cleanclaim import __version__
-from cleanclaim.cli import admin, claims, codesets, hcc, ingest, packs, payers, scrub
+from cleanclaim.cli import (
+    admin,
+    claims,
+    codesets,
+    denials,
+    hcc,
+    ingest,
+    packs,
+    payers,
+    scrub,
+    validate,
+    worklog,
+)
 from cleanclaim.cli._common import state
 from cleanclaim.errors import CleanclaimError
 
@@ -40,6 +52,8 @@ app.command("rules")(scrub.rules)
 app.command("rule")(scrub.rule)
 app.command("suppress")(scrub.suppress)
 app.add_typer(hcc.app, name="hcc")
+app.add_typer(denials.app, name="denials")
+app.add_typer(worklog.app, name="worklog")
 
 
 def _version(value: bool) -> None:

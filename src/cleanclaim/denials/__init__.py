@@ -1,0 +1,1 @@
+"""Denial management: classification of 835 adjustments, attribution, appeals, queue."""
