@@ -121,6 +121,16 @@ def test_proposal_is_a_preview_pack_with_evidence() -> None:
     assert [(e.kind, e.codes_text()) for e in pack.edits] == [("authorization", "70553")]
 
 
+def test_proposal_file_is_a_valid_pack_in_preview() -> None:
+    found = group_patterns(KNOWN, 4)
+    text = proposal_toml("dcomm", found, today=D(2026, 5, 1), since=D(2025, 5, 1), min_count=4)
+    pack = parse_pack(text, "proposed-dcomm.toml")
+    assert {e.status for e in pack.edits} == {"preview"}
+    assert pack.edits[0].carc == "CO-4" and pack.edits[1].diagnoses == ("M5450",)
+    # a proposal is never in force until a user approves it (status stable)
+    assert not any(e.in_force(D(2026, 4, 1)) for e in pack.edits)
+
+
 # -- generated data with known injected patterns (database + CLI) ---------------------------
 
 

@@ -120,7 +120,7 @@ BAD = [
     pytest.param(
         HEAD + _edit("", kind="teleheath"),
         "edits[0].kind: 'teleheath' is not one of telehealth, modifier_required, "
-        "authorization, filing_limit, ncci",
+        "authorization, filing_limit, ncci, denial_pattern",
         id="unknown-kind",
     ),
     pytest.param(

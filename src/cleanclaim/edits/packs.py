@@ -38,19 +38,40 @@ from cleanclaim.edits.model import Citation
 from cleanclaim.errors import InputError, UsageError
 from cleanclaim.payers.registry import PayerTerms, parse_limit
 
-KINDS = ("telehealth", "modifier_required", "authorization", "filing_limit", "ncci")
+KINDS = (
+    "telehealth",
+    "modifier_required",
+    "authorization",
+    "filing_limit",
+    "ncci",
+    "denial_pattern",
+)
+STATUSES = ("preview", "stable")
 TELEHEALTH_POS = frozenset({"02", "10"})
 """Places of service that mark a telehealth line (patient elsewhere / at home)."""
 TELEHEALTH_MODIFIERS = frozenset({"95", "GT", "GQ", "93", "FQ"})
 """Modifiers that mark a telehealth line whatever its place of service."""
 
-_COMMON = ("id", "kind", "title", "effective_from", "effective_to", "citation", "note")
+_COMMON = (
+    "id",
+    "kind",
+    "title",
+    "effective_from",
+    "effective_to",
+    "citation",
+    "note",
+    "status",
+    "evidence",
+)
 _FIELDS: dict[str, tuple[str, ...]] = {
     "telehealth": ("codes", "pos", "modifiers"),
     "modifier_required": ("codes", "modifiers", "instead_of"),
     "authorization": ("codes",),
     "filing_limit": ("limit",),
     "ncci": ("ptp", "mue"),
+    # Proposed by `cleanclaim denials patterns` from recurring denials; informational until
+    # a user turns it into one of the kinds above.
+    "denial_pattern": ("codes", "modifiers", "diagnoses", "carc"),
 }
 _PACK_KEYS = ("name", "title", "description", "state", "example")
 _CODE = re.compile(r"^(?:\d{5}|\d{4}[FTU]|[A-V]\d{4})$")
@@ -107,10 +128,14 @@ class PackEdit:
     ptp: bool | None = None
     mue: bool | None = None
     note: str = ""
+    status: str = "stable"
+    """``preview`` edits are proposals: listed and checked, never enforced by the rules."""
+    carc: str | None = None
+    diagnoses: tuple[str, ...] = ()
 
     def in_force(self, day: dt.date) -> bool:
-        """Whether the edit applies to a service on ``day``."""
-        if day < self.effective_from:
+        """Whether the edit applies to a service on ``day`` (preview edits never do)."""
+        if self.status != "stable" or day < self.effective_from:
             return False
         return self.effective_to is None or day <= self.effective_to
 
@@ -244,8 +269,25 @@ class _Parser:
             instead_of=self.checked(raw, "instead_of", at, _MODIFIER, "a modifier"),
             pos=self.checked(raw, "pos", at, _POS, "a two-digit place of service"),
             note=self.text(raw, "note", at, required=False),
+            status=self.status(raw, at),
         )
+        if "evidence" in raw and not isinstance(raw["evidence"], dict):
+            raise self.fail(f"{at}evidence", "must be a table")
+        if kind == "denial_pattern":
+            carc = raw.get("carc")
+            if not isinstance(carc, str) or not carc.strip():
+                raise self.fail(f"{at}carc", "give the claim adjustment reason code")
+            diagnoses = raw.get("diagnoses", [])
+            if not isinstance(diagnoses, list) or not all(isinstance(d, str) for d in diagnoses):
+                raise self.fail(f"{at}diagnoses", "must be a list of diagnosis codes")
+            edit = dataclasses.replace(edit, carc=carc.strip(), diagnoses=tuple(diagnoses))
         return self.kind_fields(edit, raw, at)
+
+    def status(self, raw: Mapping[str, Any], at: str) -> str:
+        value = raw.get("status", "stable")
+        if value not in STATUSES:
+            raise self.fail(f"{at}status", f"{value!r} is not one of {', '.join(STATUSES)}")
+        return str(value)
 
     def kind_fields(self, edit: PackEdit, raw: Mapping[str, Any], at: str) -> PackEdit:
         if edit.kind == "telehealth" and not edit.pos:
