@@ -18,6 +18,7 @@ from cleanclaim.cli import (
     admin,
     claims,
     codesets,
+    demo,
     denials,
     hcc,
     ingest,
@@ -44,7 +45,7 @@ app.add_typer(packs.app, name="packs")
 app.add_typer(admin.db_app, name="db")
 app.add_typer(admin.practices_app, name="practices")
 app.add_typer(admin.users_app, name="users")
-app.command("demo")(admin.demo)
+app.add_typer(demo.app, name="demo")
 app.command("ingest")(ingest.ingest)
 app.command("validate")(validate.validate)
 app.add_typer(claims.app, name="claims")
