@@ -26,6 +26,7 @@ class CodesetView:
         self.store = store
         self.on = on
         self._chosen: dict[str, Release | None] = {}
+        self._opened: dict[str, tuple[Any, Release | None]] = {}
 
     def release(self, kind_slug: str) -> Release | None:
         """The release of ``kind_slug`` in force on the view's date, if any."""
@@ -37,14 +38,16 @@ class CodesetView:
 
     def table(self, kind_slug: str) -> tuple[Any, Release | None]:
         """The opened table of the release in force, or ``(None, None)``."""
-        release = self.release(kind_slug)
-        if release is None:
-            return None, None
-        return self.store.table(release), release
+        opened = self._opened.get(kind_slug)
+        if opened is None:
+            release = self.release(kind_slug)
+            opened = (None, None) if release is None else (self.store.table(release), release)
+            self._opened[kind_slug] = opened
+        return opened
 
     def ask(self, kind_slug: str, question: Callable[[Any], V | None]) -> Answer[V]:
         """Put ``question`` to the table in force and wrap the result in an :class:`Answer`."""
-        table, release = self.table(kind_slug)
+        table, release = self._opened.get(kind_slug) or self.table(kind_slug)
         if table is None:
             return Answer(kind=kind_slug, on=self.on, value=None, release=None)
         return Answer(kind=kind_slug, on=self.on, value=question(table), release=release)

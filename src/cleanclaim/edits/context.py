@@ -51,6 +51,8 @@ class BatchHistory:
 
     stored: ClaimHistory | None = None
     _lines: dict[tuple[str, dt.date], list[HistoryLine]] = field(default_factory=dict)
+    _by_patient: dict[str, list[HistoryLine]] = field(default_factory=dict)
+    """The same lines per patient, in the order they were added."""
 
     @property
     def available(self) -> bool:
@@ -69,6 +71,11 @@ class BatchHistory:
 
     def add(self, patient_key: str, line: HistoryLine) -> None:
         self._lines.setdefault((patient_key, line.day), []).append(line)
+        self._by_patient.setdefault(patient_key, []).append(line)
+
+    def patient_lines(self, patient_key: str) -> list[HistoryLine]:
+        """Every line of the batch's own claims for ``patient_key`` (no stored history)."""
+        return self._by_patient.get(patient_key, [])
 
 
 def patient_key(claim: Claim) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from cleanclaim.claims.model import Claim
 from cleanclaim.codesets.model import Completeness, Release
 from cleanclaim.codesets.store import CodesetStore
+from cleanclaim.codesets.view import CodesetView
 from cleanclaim.edits.context import (
     BatchHistory,
     ClaimHistory,
@@ -38,6 +39,11 @@ from cleanclaim.edits.registry import all_rules
 from cleanclaim.edits.rule import Rule
 from cleanclaim.errors import CleanclaimError
 from cleanclaim.payers.registry import PayerTerms
+
+_GATE_LIMIT = 20_000
+"""Bound on the cached per-(rule, kinds, dates) coverage gates of a batch."""
+_GateKey = tuple[str, tuple[str, ...], tuple[dt.date, ...]]
+_Gate = tuple[list[NotChecked], list[NotChecked]]
 
 
 @dataclass(frozen=True)
@@ -116,6 +122,17 @@ class Scrubber:
     _history: BatchHistory = field(init=False)
     _used: set[int] = field(init=False, default_factory=set)
     _by_payer: dict[str | None, list[Rule]] = field(init=False, default_factory=dict)
+    _plans: dict[tuple[str | None, str, str], list[tuple[Rule, bool, bool]]] = field(
+        init=False, default_factory=dict
+    )
+    _views: dict[dt.date, CodesetView] = field(init=False, default_factory=dict)
+    """Views shared by the claims of the batch (dropped when the store's catalogue changes)."""
+    _releases: dict[tuple[str, dt.date], Release | None] = field(init=False, default_factory=dict)
+    _weak: dict[tuple[str, str, int], NotChecked] = field(init=False, default_factory=dict)
+    """The "only fixture/partial data" note per (rule, kind, release)."""
+    _gates: dict[_GateKey, _Gate] = field(init=False, default_factory=dict)
+    """(gaps, weak notes) per (rule, kinds, dates): the same for every claim that asks."""
+    _catalog: object = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self._history = BatchHistory(stored=self.stored_history)
@@ -139,12 +156,14 @@ class Scrubber:
         (encounter sidecar, practice settings, history queries).
         """
         result = ClaimResult(claim_id=claim.claim_id, claim_key=claim_key)
+        self._check_catalog()
         ctx = RuleContext(
             store=self.store,
             payer=payer,
             history=self._history,
             submitted_on=submitted_on or claim.submission.created,
             guessed_payer_type=payer_type,
+            _views=self._views,
         )
         ctx.options.update(self.options)
         if options:
@@ -152,21 +171,46 @@ class Scrubber:
         pkey = patient_key(claim)
         ctx.options["patient_key"] = pkey
         ctx.options["claim_key"] = claim_key or claim.claim_id
-        default_days = claim_dates(claim)
-        releases: dict[tuple[str, dt.date], Release | None] = {}
-        for rule in self._selected(payer.key if payer else None):
-            if not rule.applies(claim, ctx):
+        default_days = tuple(claim_dates(claim))
+        seen: set[tuple[str, str]] = set()
+        plan = self._plan(payer.key if payer else None, ctx.payer_type, claim.claim_type)
+        for rule, ask, own_dates in plan:
+            if ask and not rule.applies(claim, ctx):
                 continue
-            days = default_days if type(rule).dates is Rule.dates else rule.dates(claim)
-            for item in self._run(rule, claim, ctx, days, releases):
+            days = tuple(rule.dates(claim)) if own_dates else default_days
+            for item in self._run(rule, claim, ctx, days):
                 if isinstance(item, NotChecked):
-                    entry = CoverageEntry(claim.claim_id, item.check, item.reason)
-                    if entry not in result.coverage:
-                        result.coverage.append(entry)
+                    key = (item.check, item.reason)
+                    if key not in seen:
+                        seen.add(key)
+                        result.coverage.append(CoverageEntry(claim.claim_id, *key))
                 else:
                     self._place(result, item)
         self._remember(claim, claim_key or claim.claim_id, pkey)
         return result
+
+    def _plan(
+        self, payer_key: str | None, payer_type: str, claim_type: str
+    ) -> list[tuple[Rule, bool, bool]]:
+        """(rule, must ask ``applies``, has its own ``dates``) for the selected rules.
+
+        A rule that keeps the default ``applies`` depends only on the claim type and the payer
+        type, so it is decided here once; a rule with its own ``applies`` is asked per claim.
+        """
+        key = (payer_key, payer_type, claim_type)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = []
+            for rule in self._selected(payer_key):
+                ask = type(rule).applies is not Rule.applies
+                if not ask and (
+                    claim_type not in rule.claim_types
+                    or (rule.payer_types is not None and payer_type not in rule.payer_types)
+                ):
+                    continue
+                plan.append((rule, ask, type(rule).dates is not Rule.dates))
+            self._plans[key] = plan
+        return plan
 
     def _selected(self, payer_key: str | None) -> list[Rule]:
         """The rules the selection allows for a payer (computed once per payer)."""
@@ -177,17 +221,42 @@ class Scrubber:
             self._by_payer[payer_key] = chosen
         return chosen
 
+    def _check_catalog(self) -> None:
+        """Forget cached views and releases when the store's catalogue was reloaded."""
+        if self.store._catalog is None:
+            self.store.releases()
+        if self.store._catalog is not self._catalog:
+            self._catalog = self.store._catalog
+            self._views.clear()
+            self._releases.clear()
+            self._weak.clear()
+            self._gates.clear()
+
     def _run(
-        self,
-        rule: Rule,
-        claim: Claim,
-        ctx: RuleContext,
-        days: list[dt.date],
-        releases: dict[tuple[str, dt.date], Release | None],
+        self, rule: Rule, claim: Claim, ctx: RuleContext, days: tuple[dt.date, ...]
     ) -> list[Finding | NotChecked]:
+        key = (rule.code, rule.codesets(claim), days)
+        gate = self._gates.get(key)
+        if gate is None:
+            if len(self._gates) >= _GATE_LIMIT:
+                self._gates.clear()
+            gate = self._gates[key] = self._gate(rule, ctx, key[1], days)
+        gaps, weak = gate
+        if gaps:
+            return list(gaps)
+        try:
+            return [*weak, *rule.check(claim, ctx)]
+        except CleanclaimError as exc:
+            return [*weak, rule.not_checked(f"could not run: {exc}")]
+
+    def _gate(
+        self, rule: Rule, ctx: RuleContext, kinds: tuple[str, ...], days: tuple[dt.date, ...]
+    ) -> tuple[list[NotChecked], list[NotChecked]]:
+        """Coverage gaps that stop ``rule``, and notes on the weak data it runs on."""
         gaps: list[NotChecked] = []
         weak: list[NotChecked] = []
-        for kind in rule.codesets(claim):
+        releases = self._releases
+        for kind in kinds:
             missing_days = []
             for day in days:
                 key = (kind, day)
@@ -198,9 +267,12 @@ class Scrubber:
                 if release is None:
                     missing_days.append(day)
                 elif release.completeness is not Completeness.FULL:
-                    note = rule.not_checked(
-                        f"{kind}: only {release.completeness.value} data ({release.name})"
-                    )
+                    wkey = (rule.code, kind, id(release))
+                    note = self._weak.get(wkey)
+                    if note is None:
+                        note = self._weak[wkey] = rule.not_checked(
+                            f"{kind}: only {release.completeness.value} data ({release.name})"
+                        )
                     if note not in weak:
                         weak.append(note)
             if missing_days:
@@ -210,12 +282,7 @@ class Scrubber:
                         "import it to run this check"
                     )
                 )
-        if gaps:
-            return list(gaps)
-        try:
-            return [*weak, *rule.check(claim, ctx)]
-        except CleanclaimError as exc:
-            return [*weak, rule.not_checked(f"could not run: {exc}")]
+        return gaps, weak
 
     def _place(self, result: ClaimResult, finding: Finding) -> None:
         for index, suppression in enumerate(self.suppressions):

@@ -143,6 +143,10 @@ class ValidityResult:
         return self.status is ValidityStatus.VALID
 
 
+_MEMO_LIMIT = 50_000
+"""Answers memoized per table (pure: one release, one code); the memo is reset when full."""
+
+
 class Icd10Table:
     """Lookups in one ICD-10-CM release (codes in tabular order, parallel lists)."""
 
@@ -150,6 +154,7 @@ class Icd10Table:
         self.rows = rows
         self._index = {code: i for i, code in enumerate(rows.codes)}
         self._kids: list[list[int]] | None = None
+        self._validity: dict[str, ValidityResult] = {}
 
     def __len__(self) -> int:
         return len(self.rows.codes)
@@ -241,6 +246,14 @@ class Icd10Table:
 
     def validity(self, code: str) -> ValidityResult:
         """Whether ``code`` may be reported in this release, and what to use instead."""
+        found = self._validity.get(code)
+        if found is None:
+            if len(self._validity) >= _MEMO_LIMIT:
+                self._validity.clear()
+            found = self._validity[code] = self._validity_of(code)
+        return found
+
+    def _validity_of(self, code: str) -> ValidityResult:
         plain = normalize(code)
         shown = dotted(plain)
         if not well_formed(code):

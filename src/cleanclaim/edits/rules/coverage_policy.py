@@ -188,6 +188,8 @@ class CoveragePolicy(Rule):
         dx: list[str],
         answers: list[Answer[list[Policy]]],
     ) -> Iterator[Finding | NotChecked]:
+        if not any(answer.value for answer in answers):
+            return  # no policy governs the code: nothing to judge
         shown = ", ".join(dotted(d) for d in dx) or "none"
         failed: list[str] = []
         for answer in answers:

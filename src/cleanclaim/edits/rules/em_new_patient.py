@@ -85,15 +85,7 @@ def batch_visits(
     """Lines of claims scrubbed earlier in the batch (taxonomy and TIN are not kept there)."""
     if not isinstance(history, BatchHistory):
         return []
-    lines = history._lines  # the batch's own lines, without the stored history behind it
-    found = []
-    if len(lines) <= (before - since).days:
-        found = [h for (key, day), hs in lines.items() if key == pkey for h in hs]
-    else:
-        day = since
-        while day < before:
-            found += lines.get((pkey, day), ())
-            day += dt.timedelta(days=1)
+    found = history.patient_lines(pkey)  # the batch's own lines, not the stored ones
     return [
         PriorVisit(
             day=h.day,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from cleanclaim.claims.model import Claim
@@ -9,6 +10,22 @@ from cleanclaim.edits.context import RuleContext, line_date
 from cleanclaim.edits.examples import Example, ExClaim, ExLine
 from cleanclaim.edits.model import Category, Citation, Finding, NotChecked, Severity
 from cleanclaim.edits.rule import Rule
+from cleanclaim.payers.registry import PayerTerms
+
+_DEADLINES: dict[tuple[str, dt.date], dt.date] = {}
+"""Deadline per (timely filing limit, date of service): a pure answer, kept bounded."""
+_DEADLINES_LIMIT = 20_000
+
+
+def _deadline(payer: PayerTerms, day: dt.date) -> dt.date:
+    key = (payer.timely_filing, day)
+    found = _DEADLINES.get(key)
+    if found is None:
+        found = payer.timely_filing_deadline(day)
+        if len(_DEADLINES) >= _DEADLINES_LIMIT:
+            _DEADLINES.clear()
+        _DEADLINES[key] = found
+    return found
 
 
 class TimelyFiling(Rule):
@@ -74,7 +91,7 @@ class TimelyFiling(Rule):
             ) or line_date(claim, line)
             if day is None:
                 continue
-            deadline = ctx.payer.timely_filing_deadline(day)
+            deadline = _deadline(ctx.payer, day)
             if ctx.submitted_on > deadline:
                 late = (ctx.submitted_on - deadline).days
                 yield self.finding(
