@@ -962,13 +962,6 @@ def test_repeated_hi_composites_are_all_kept() -> None:
     assert [d.code for d in claim.diagnoses] == ["E119", "I10"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ingest bug (claims/ingest_run.py _reject_interchange "
-    "calls session.expunge_all() before the previous rejection's Quarantine row "
-    "is flushed): only the last of several set-less rejected interchanges in a "
-    "row keeps its quarantine row",
-)
 def test_set_less_rejected_interchanges_in_a_row_keep_every_quarantine_row(
     tmp_path: Path,
     db_url: str,

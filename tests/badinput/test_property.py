@@ -106,14 +106,6 @@ def _sets(path: Path) -> tuple[list[TransactionSet], bool]:
     return found, True
 
 
-def _known_lost_rows(quarantined: list[Quarantined]) -> bool:
-    """KNOWN BUG (test_catalogue.py::test_set_less_rejected_interchanges_in_a_row_keep_every_
-    quarantine_row): when several interchanges without sets are rejected in a row, ingest
-    writes only the last one's quarantine row. Remove this allowance once it is fixed."""
-    empty = [q for q in quarantined if q.set is None and q.reason.startswith("interchange ")]
-    return len(empty) >= 2
-
-
 def _outcome(quarantined: list[Quarantined], accepted: int) -> str:
     if not quarantined:
         return f"clean ({'some' if accepted else 'no'} sets)"
@@ -183,8 +175,7 @@ def test_mutated_files_are_stored_whole_or_quarantined(
         return
     event(_outcome(report.quarantined, report.accepted_sets))
     stored_remit_claims = sum(n for _, n in remit_claims)
-    if quarantine != len(report.quarantined):  # only the known bug may explain a difference
-        assert _known_lost_rows(report.quarantined), (quarantine, report.quarantined)
+    assert quarantine == len(report.quarantined), (quarantine, report.quarantined)
     per_remit = dict(remit_claims)
     sets, whole = _sets(path)
     if not any(ts.kind in _ACKS for ts in sets):  # acks count claims but store no claim rows

@@ -407,6 +407,8 @@ class FileIngest:
             q = Quarantined(None, segment, reason)
             self.report.quarantined.append(q)
             self._write_quarantine(q, None, None, interchange=control)
+        # Write the quarantine rows now: the next rejection starts with expunge_all().
+        self.s.flush()
 
     def _raw_texts(self, index: int, wanted: set[tuple[str, int]]) -> dict[tuple[str, int], str]:
         """Read the file again for the raw text of the sets of interchange ``index``."""
