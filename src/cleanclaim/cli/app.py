@@ -24,6 +24,7 @@ from cleanclaim.cli import (
     ingest,
     packs,
     payers,
+    report,
     scrub,
     validate,
     worklog,
@@ -56,6 +57,7 @@ app.command("suppress")(scrub.suppress)
 app.add_typer(hcc.app, name="hcc")
 app.add_typer(denials.app, name="denials")
 app.add_typer(worklog.app, name="worklog")
+app.add_typer(report.app, name="report")
 
 
 def _version(value: bool) -> None:

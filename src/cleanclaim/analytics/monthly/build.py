@@ -1,0 +1,117 @@
+"""Assemble the monthly :class:`ReportData` from the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cleanclaim.analytics.monthly.counts import read_counts, remit_day
+from cleanclaim.analytics.monthly.extras import OWNERS, coverage_rows, queue_rows
+from cleanclaim.analytics.monthly.hcc import hcc_recapture
+from cleanclaim.analytics.monthly.headline import headline, headline_values
+from cleanclaim.analytics.monthly.parties import (
+    coders,
+    parties,
+    payers,
+    read_month,
+    root_causes,
+    top_codes,
+)
+from cleanclaim.analytics.monthly.periods import Window, last_day
+from cleanclaim.analytics.monthly.resolution import episodes
+from cleanclaim.analytics.monthly.scrubbing import (
+    finding_outcomes,
+    provider_hygiene,
+    scrubbed_claims,
+    training_targets,
+)
+from cleanclaim.analytics.report.base import Month
+from cleanclaim.analytics.report.model import ReportData
+from cleanclaim.codesets.store import CodesetStore
+from cleanclaim.denials.carc_table import DenialTable, load_table
+from cleanclaim.errors import UsageError
+from cleanclaim.storage.models import Practice
+from cleanclaim.storage.tables_denials import AppealRow
+from cleanclaim.storage.tables_x12 import ClaimRow, RemitClaimRow, RemittanceRow
+
+
+def data_through(session: Session, practice_id: int) -> dt.date | None:
+    """The latest claim submission, remittance or appeal decision stored for the practice."""
+    submitted = session.scalar(
+        select(func.max(ClaimRow.submitted_on)).where(ClaimRow.practice_id == practice_id)
+    )
+    day = remit_day()
+    remitted = session.scalar(
+        select(func.max(day))
+        .join(RemitClaimRow, RemitClaimRow.remittance_id == RemittanceRow.id)
+        .where(RemitClaimRow.practice_id == practice_id)
+    )
+    decided = session.scalar(
+        select(func.max(AppealRow.outcome_on)).where(AppealRow.practice_id == practice_id)
+    )
+    known = [_date(d) for d in (submitted, remitted, decided) if d is not None]
+    return max(known) if known else None
+
+
+def _date(value: object) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def build_monthly_report(
+    session: Session,
+    practice_id: int,
+    month: Month,
+    *,
+    store: CodesetStore,
+    table: DenialTable | None = None,
+    collection_rate: Decimal | None = None,
+    synthetic: bool = False,
+    now: dt.datetime | None = None,
+) -> ReportData:
+    """The report of ``month`` (see the package docstring)."""
+    practice = session.get(Practice, practice_id)
+    if practice is None:
+        raise UsageError(f"no practice with id {practice_id}")
+    latest = data_through(session, practice_id)
+    if latest is None:
+        raise UsageError(f"practice {practice.key!r} has no claims or remittances stored")
+    through = min(latest, last_day(month))
+    table = table or load_table()
+    window = Window(month)
+    counts = read_counts(session, practice_id, window)
+    values = headline_values(
+        counts, episodes(session, practice_id, through=through), collection_rate=collection_rate
+    )
+    denials = read_month(session, practice_id, month)
+    scrubbed = scrubbed_claims(session, practice_id, month)
+    hcc, hcc_notes = hcc_recapture(session, practice_id, store, month)
+    carcs, rarcs = top_codes(denials.views, table)
+    work, queue_note = queue_rows(session, practice_id, through, OWNERS)
+    notes = [n for n in (queue_note, *hcc_notes) if n]
+    if latest < last_day(month):
+        notes.append(f"Data runs to {latest.isoformat()}: the month is not complete.")
+    return ReportData(
+        practice=practice.name,
+        month=month,
+        generated_at=now or dt.datetime.now(dt.UTC),
+        data_through=through,
+        headline=headline(values, month),
+        root_causes=root_causes(denials.views),
+        coders=coders(denials),
+        billers=parties(denials, "biller"),
+        registrars=parties(denials, "registrar"),
+        providers=parties(denials, "provider"),
+        payers=payers(denials),
+        top_carcs=carcs,
+        top_rarcs=rarcs,
+        scrub_findings=finding_outcomes(session, scrubbed),
+        training=training_targets(denials, scrubbed, table),
+        provider_hygiene=provider_hygiene(scrubbed, hcc),
+        work_queue=work,
+        coverage=coverage_rows(session, practice_id, store, month, denials),
+        synthetic=synthetic,
+        notes=tuple(notes),
+    )

@@ -1,0 +1,270 @@
+"""The month-by-month counts behind the headline KPIs, read with grouped SQL queries.
+
+Each query groups by day over the report's window (the twelve trend months and the three
+months before them) and the days are folded into months here, so that the SQL stays the
+same on SQLite and PostgreSQL. Money is summed in SQL and quantized to cents here.
+
+Definitions (docs/report.md has them for people):
+
+* **submitted**: the original version (the first submission) of each claim, by its 837
+  creation date (BHT04); its charge and its lines.
+* **first scrub**: the ingest scrub of that original version. *Clean* when it raised no
+  error or warning, nothing on the claim was suppressed, no later version of the claim
+  (resubmission, replacement or void) was sent, and it was not rejected.
+* **initial adjudication**: the earliest 835 claim (by arrival) of each claim's family that
+  is not a reversal or a correction; its denials count whether or not a later adjudication
+  undid them.
+* **denials**: current classifications of 835 adjustments that are denials and that count
+  (not undone by a reversal or correction), by remittance date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from cleanclaim.analytics.monthly.periods import Window, month_of
+from cleanclaim.analytics.report.base import Month
+from cleanclaim.storage.tables_denials import AppealRow, DenialRow
+from cleanclaim.storage.tables_edits import ClaimScrubRow, FindingRow
+from cleanclaim.storage.tables_x12 import (
+    MONEY,
+    ClaimLineRow,
+    ClaimRow,
+    RemitClaimRow,
+    RemitLineRow,
+    RemittanceRow,
+)
+
+CENT = Decimal("0.01")
+CAUGHT = ("caught-overridden", "caught-unfixed")
+
+
+def money(value: Any) -> Decimal:
+    """A summed amount from SQL as a Decimal in cents (``None`` is zero)."""
+    if value is None:
+        return Decimal("0.00")
+    return Decimal(str(value)).quantize(CENT)
+
+
+@dataclass
+class MonthCounts:
+    """Everything the headline KPIs count in one month."""
+
+    submitted_claims: int = 0
+    submitted_charges: Decimal = Decimal("0.00")
+    submitted_lines: int = 0
+    submitted_line_charges: Decimal = Decimal("0.00")
+    first_scrubbed: int = 0
+    first_clean: int = 0
+    clean_incomplete: int = 0
+    """Of the clean ones, those whose scrub had checks that could not run (coverage)."""
+    initial_denied_claims: int = 0
+    initial_denied_charges: Decimal = Decimal("0.00")
+    initial_denied_lines: int = 0
+    initial_denied_line_charges: Decimal = Decimal("0.00")
+    payments: Decimal = Decimal("0.00")
+    denials: int = 0
+    payer_errors: int = 0
+    catchable: int = 0
+    caught: int = 0
+    appeals_decided: int = 0
+    appeals_overturned: int = 0
+
+
+@dataclass
+class Counts:
+    """Counts by month over a report window."""
+
+    window: Window
+    months: dict[Month, MonthCounts] = field(default_factory=dict)
+
+    def __getitem__(self, month: Month) -> MonthCounts:
+        if month not in self.months:
+            self.months[month] = MonthCounts()
+        return self.months[month]
+
+
+def read_counts(session: Session, practice_id: int, window: Window) -> Counts:
+    """Run the grouped queries of the module docstring for ``window``."""
+    counts = Counts(window)
+    _submitted(session, practice_id, window, counts)
+    _first_scrub(session, practice_id, window, counts)
+    _initial_denials(session, practice_id, window, counts)
+    _payments(session, practice_id, window, counts)
+    _denials(session, practice_id, window, counts)
+    _appeals(session, practice_id, window, counts)
+    return counts
+
+
+def _originals(practice_id: int, window: Window) -> Any:
+    return and_(
+        ClaimRow.practice_id == practice_id,
+        ClaimRow.version_kind == "original",
+        ClaimRow.submitted_on >= window.start,
+        ClaimRow.submitted_on <= window.end,
+    )
+
+
+def _submitted(session: Session, practice_id: int, window: Window, counts: Counts) -> None:
+    where = _originals(practice_id, window)
+    for day, n, charges in session.execute(
+        select(ClaimRow.submitted_on, func.count(), func.sum(ClaimRow.total_charge, type_=MONEY))
+        .where(where)
+        .group_by(ClaimRow.submitted_on)
+    ):
+        c = counts[month_of(day)]
+        c.submitted_claims += n
+        c.submitted_charges += money(charges)
+    for day, n, charges in session.execute(
+        select(ClaimRow.submitted_on, func.count(), func.sum(ClaimLineRow.charge, type_=MONEY))
+        .join(ClaimLineRow, ClaimLineRow.claim_id == ClaimRow.id)
+        .where(where)
+        .group_by(ClaimRow.submitted_on)
+    ):
+        c = counts[month_of(day)]
+        c.submitted_lines += n
+        c.submitted_line_charges += money(charges)
+
+
+def _first_scrub(session: Session, practice_id: int, window: Window, counts: Counts) -> None:
+    # Non-correlated IN subqueries: each is evaluated once, not once per claim.
+    later = select(ClaimRow.original_id).where(
+        ClaimRow.practice_id == practice_id, ClaimRow.original_id.is_not(None)
+    )
+    suppressed = select(FindingRow.claim_id).where(
+        FindingRow.practice_id == practice_id, FindingRow.suppressed.is_(True)
+    )
+    worked = or_(ClaimRow.status == "rejected", ClaimRow.id.in_(later), ClaimRow.id.in_(suppressed))
+    clean = and_(ClaimScrubRow.status != "flagged", ~worked)
+    one = case((clean, 1), else_=0)
+    incomplete = case((and_(clean, ClaimScrubRow.status == "incomplete"), 1), else_=0)
+    for day, n, n_clean, n_incomplete in session.execute(
+        select(ClaimRow.submitted_on, func.count(), func.sum(one), func.sum(incomplete))
+        .join(
+            ClaimScrubRow,
+            and_(ClaimScrubRow.claim_id == ClaimRow.id, ClaimScrubRow.trigger == "ingest"),
+        )
+        .where(_originals(practice_id, window))
+        .group_by(ClaimRow.submitted_on)
+    ):
+        c = counts[month_of(day)]
+        c.first_scrubbed += n
+        c.first_clean += int(n_clean or 0)
+        c.clean_incomplete += int(n_incomplete or 0)
+
+
+def first_adjudications(practice_id: int) -> Any:
+    """Subquery: the id of each claim family's first 835 claim (not a reversal/correction)."""
+    family = func.coalesce(ClaimRow.original_id, ClaimRow.id)
+    return (
+        select(func.min(RemitClaimRow.id))
+        .join(ClaimRow, ClaimRow.id == RemitClaimRow.claim_id)
+        .where(RemitClaimRow.practice_id == practice_id, RemitClaimRow.chain_role == "original")
+        .group_by(family)
+    )
+
+
+def _initial_denials(session: Session, practice_id: int, window: Window, counts: Counts) -> None:
+    rows = session.execute(
+        select(
+            DenialRow.remit_date,
+            DenialRow.remit_claim_id,
+            RemitClaimRow.charge,
+            DenialRow.line_denied,
+            DenialRow.remit_line_id,
+            RemitLineRow.charge,
+        )
+        .join(RemitClaimRow, RemitClaimRow.id == DenialRow.remit_claim_id)
+        .outerjoin(RemitLineRow, RemitLineRow.id == DenialRow.remit_line_id)
+        .where(
+            DenialRow.practice_id == practice_id,
+            DenialRow.superseded_by.is_(None),
+            DenialRow.denial.is_(True),
+            DenialRow.remit_date >= window.start,
+            DenialRow.remit_date <= window.end,
+            DenialRow.remit_claim_id.in_(first_adjudications(practice_id)),
+        )
+    )
+    claims: dict[Month, dict[int | None, Decimal]] = defaultdict(dict)
+    lines: dict[Month, dict[int, Decimal]] = defaultdict(dict)
+    for day, rc_id, rc_charge, line_denied, line_id, line_charge in rows:
+        month = month_of(day)
+        claims[month][rc_id] = money(rc_charge)
+        if line_denied and line_id is not None:
+            lines[month][line_id] = money(line_charge)
+    for month, by_claim in claims.items():
+        c = counts[month]
+        c.initial_denied_claims = len(by_claim)
+        c.initial_denied_charges = sum(by_claim.values(), Decimal("0.00"))
+    for month, by_line in lines.items():
+        c = counts[month]
+        c.initial_denied_lines = len(by_line)
+        c.initial_denied_line_charges = sum(by_line.values(), Decimal("0.00"))
+
+
+def remit_day() -> Any:
+    """The date a remittance counts on: BPR16 payment date, else the production date."""
+    return func.coalesce(RemittanceRow.payment_date, RemittanceRow.production_date)
+
+
+def _payments(session: Session, practice_id: int, window: Window, counts: Counts) -> None:
+    day = remit_day()
+    for on, paid in session.execute(
+        select(day, func.sum(RemitClaimRow.paid, type_=MONEY))
+        .join(RemittanceRow, RemittanceRow.id == RemitClaimRow.remittance_id)
+        .where(RemitClaimRow.practice_id == practice_id, day >= window.start, day <= window.end)
+        .group_by(day)
+    ):
+        if on is not None:
+            counts[month_of(_as_date(on))].payments += money(paid)
+
+
+def _as_date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def _denials(session: Session, practice_id: int, window: Window, counts: Counts) -> None:
+    for day, cause, link, n in session.execute(
+        select(DenialRow.remit_date, DenialRow.root_cause, DenialRow.scrub_link, func.count())
+        .where(
+            DenialRow.practice_id == practice_id,
+            DenialRow.superseded_by.is_(None),
+            DenialRow.denial.is_(True),
+            DenialRow.counted.is_(True),
+            DenialRow.remit_date >= window.start,
+            DenialRow.remit_date <= window.end,
+        )
+        .group_by(DenialRow.remit_date, DenialRow.root_cause, DenialRow.scrub_link)
+    ):
+        c = counts[month_of(day)]
+        c.denials += n
+        if cause == "payer-error":
+            c.payer_errors += n
+        if link is not None:
+            c.catchable += n
+            if link in CAUGHT:
+                c.caught += n
+
+
+def _appeals(session: Session, practice_id: int, window: Window, counts: Counts) -> None:
+    for day, outcome, n in session.execute(
+        select(AppealRow.outcome_on, AppealRow.outcome, func.count())
+        .where(
+            AppealRow.practice_id == practice_id,
+            AppealRow.outcome.is_not(None),
+            AppealRow.outcome_on >= window.start,
+            AppealRow.outcome_on <= window.end,
+        )
+        .group_by(AppealRow.outcome_on, AppealRow.outcome)
+    ):
+        c = counts[month_of(day)]
+        c.appeals_decided += n
+        if outcome in ("overturned", "partial"):
+            c.appeals_overturned += n

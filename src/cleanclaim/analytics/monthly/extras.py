@@ -1,0 +1,150 @@
+"""The open work queue, and the coverage box: what each figure could and could not see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
+
+from cleanclaim.analytics.monthly.parties import MonthDenials
+from cleanclaim.analytics.monthly.periods import first_day, last_day
+from cleanclaim.analytics.report.base import Month
+from cleanclaim.analytics.report.rows import CoverageRow, QueueRow
+from cleanclaim.codesets.coverage import coverage
+from cleanclaim.codesets.model import Completeness
+from cleanclaim.codesets.store import CodesetStore
+from cleanclaim.denials.queue import build_queue
+from cleanclaim.storage.tables_edits import ClaimScrubRow
+from cleanclaim.storage.tables_x12 import ClaimRow
+
+QUEUE_LIMIT = 200
+"""Rows of the work queue the report shows (most urgent first); the CLI lists them all."""
+_RANK = {
+    Completeness.MISSING: 0,
+    Completeness.FIXTURE: 1,
+    Completeness.PARTIAL: 2,
+    Completeness.FULL: 3,
+}
+
+
+def queue_rows(
+    session: Session, practice_id: int, today: dt.date, owners: dict[str, str]
+) -> tuple[tuple[QueueRow, ...], str]:
+    """Open denials as of ``today``: the appeal queue, then the write-off review; and a note."""
+    queue = build_queue(session, practice_id, today=today)
+    rows: list[QueueRow] = []
+    for item in [*queue.items, *queue.write_off]:
+        cause = item.root_causes[0] if item.root_causes else ""
+        rows.append(
+            QueueRow(
+                item.clm01 or item.claim_key or "?",
+                item.payer,
+                " ".join([*item.carcs]),
+                cause,
+                owners.get(cause, "biller"),
+                item.amount,
+                item.deadlines.appeal,
+                item.days_left,
+                item.section,
+            )
+        )
+    total = len(rows)
+    note = ""
+    if total > QUEUE_LIMIT:
+        note = (
+            f"Work queue: the {QUEUE_LIMIT} most urgent of {total} open items are shown; "
+            "`cleanclaim denials queue` lists them all."
+        )
+    return tuple(rows[:QUEUE_LIMIT]), note
+
+
+OWNERS = {
+    "coding": "coder",
+    "documentation": "provider (query)",
+    "eligibility": "front desk",
+    "authorization": "front desk",
+    "billing": "biller",
+    "unclassified": "biller (review)",
+}
+"""Who works an open denial of each root cause."""
+
+
+def _worst(levels: list[Completeness]) -> Completeness:
+    return min(levels, key=lambda c: _RANK[c]) if levels else Completeness.MISSING
+
+
+def coverage_rows(
+    session: Session, practice_id: int, store: CodesetStore, month: Month, denials: MonthDenials
+) -> tuple[CoverageRow, ...]:
+    """Code sets in force in the month, scrub checks that could not run, and inputs."""
+    start, end = first_day(month), last_day(month)
+    report = coverage(store, start, end)
+    by_kind: dict[str, list[Completeness]] = defaultdict(list)
+    names: dict[str, list[str]] = defaultdict(list)
+    for r in report.releases:
+        by_kind[r.kind].append(r.completeness)
+        names[r.kind].append(r.version)
+    gaps: dict[str, list[str]] = defaultdict(list)
+    for g in report.gaps:
+        gaps[g.codeset].append(f"{g.start.isoformat()} to {g.end.isoformat()}")
+    rows: list[CoverageRow] = []
+    for kind in sorted(set(by_kind) | set(gaps)):
+        level = _worst(by_kind[kind]) if by_kind[kind] else Completeness.MISSING
+        if gaps[kind] and level is Completeness.FULL:
+            level = Completeness.PARTIAL
+        detail = ("no release for " + "; ".join(gaps[kind])) if gaps[kind] else "covers the month"
+        rows.append(
+            CoverageRow(f"Code set {kind}", ", ".join(names[kind]) or "none loaded", level, detail)
+        )
+    scrubbed = 0
+    missed: Counter[str] = Counter()
+    reasons: dict[str, str] = {}
+    for (entries,) in session.execute(
+        select(ClaimScrubRow.coverage)
+        .join(
+            ClaimRow, and_(ClaimRow.id == ClaimScrubRow.claim_id, ClaimScrubRow.trigger == "ingest")
+        )
+        .where(
+            ClaimRow.practice_id == practice_id,
+            ClaimRow.submitted_on >= start,
+            ClaimRow.submitted_on <= end,
+        )
+    ):
+        scrubbed += 1
+        for entry in {e.get("check", "?"): e for e in entries or []}.values():
+            missed[entry.get("check", "?")] += 1
+            reasons.setdefault(entry.get("check", "?"), str(entry.get("reason", "")))
+    for check, n in sorted(missed.items()):
+        reason = reasons[check]
+        level = Completeness.MISSING if n == scrubbed else Completeness.PARTIAL
+        prefix = reason.split(":", 1)[0]
+        data = prefix if ":" in reason and " " not in prefix else "claim data or sidecar"
+        rows.append(
+            CoverageRow(
+                f"Scrub check {check}",
+                data,
+                level,
+                f"not run on {n} of {scrubbed} claims scrubbed: {reason}",
+            )
+        )
+    rows.append(_worklog_row(denials))
+    return tuple(rows)
+
+
+def _worklog_row(denials: MonthDenials) -> CoverageRow:
+    total = len(denials.claims)
+    known = sum(1 for c in denials.claims if c.people.coder)
+    level = (
+        Completeness.FULL
+        if total and known == total
+        else (Completeness.PARTIAL if known else Completeness.MISSING)
+    )
+    return CoverageRow(
+        "Attribution to coders, billers, registrars",
+        "work log",
+        level,
+        f"{known} of {total} claims adjudicated in the month have a work-log row; the others "
+        "are left out of the per-person tables",
+    )

@@ -1,0 +1,346 @@
+"""The month's denials by root cause, person, provider, payer and code.
+
+Two populations, never mixed up:
+
+* **denials**: current classifications of the month's 835 adjustments that are denials and
+  count (see :mod:`.counts`), with their attribution (:func:`denial_rows`);
+* **adjudicated claims**: claim versions with an 835 claim (not a reversal) dated in the
+  month, each attributed to the people of its work-log row; they are the denominators.
+
+"Caused" follows the denial's blame (:func:`cleanclaim.denials.attribution.caused_by`);
+"on their claims" counts every denial on a claim the person worked, whoever caused it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cleanclaim.analytics.monthly.counts import remit_day
+from cleanclaim.analytics.monthly.periods import first_day, last_day
+from cleanclaim.analytics.report.base import Month
+from cleanclaim.analytics.report.rows import (
+    PRACTICE_CAUSES,
+    CodeRow,
+    CoderRow,
+    PartyRow,
+    PayerRow,
+    RootCause,
+    RootCauseRow,
+    RootCauses,
+)
+from cleanclaim.claims.remittance import format_money
+from cleanclaim.denials.attribution import (
+    NOBODY,
+    DenialFilters,
+    DenialView,
+    People,
+    Work,
+    denial_rows,
+    pick,
+)
+from cleanclaim.denials.carc_table import DenialTable
+from cleanclaim.storage.models import Payer
+from cleanclaim.storage.tables_denials import WorkLogRow
+from cleanclaim.storage.tables_x12 import ClaimRow, RemitClaimRow, RemittanceRow
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Adjudicated:
+    """One claim version adjudicated in the month, with who worked it."""
+
+    claim_id: int
+    payer: str
+    people: People
+    provider: str
+
+
+@dataclass(frozen=True)
+class Provider:
+    """A rendering provider as the report names them."""
+
+    npi: str
+    name: str
+    specialty: str
+
+
+@dataclass
+class MonthDenials:
+    """The month's counted denials and adjudicated claims, attributed."""
+
+    views: list[DenialView]
+    claims: list[Adjudicated]
+    providers: dict[str, Provider]
+    payer_names: dict[str, str]
+
+
+def read_month(session: Session, practice_id: int, month: Month) -> MonthDenials:
+    """Load the month's denials and adjudicated claims (see the module docstring)."""
+    views = [
+        v
+        for v in denial_rows(
+            session, practice_id, DenialFilters(month=str(month), denials_only=True)
+        )
+        if v.counted
+    ]
+    keys = {
+        pid: key
+        for key, ids in session.execute(select(Payer.key, Payer.remit_payer_ids))
+        for pid in ids or []
+    }
+    names = {key: name for key, name in session.execute(select(Payer.key, Payer.name))}
+    day = remit_day()
+    found: dict[int | None, str] = {}
+    for claim_id, payer_id in session.execute(
+        select(RemitClaimRow.claim_id, RemittanceRow.payer_id)
+        .join(RemittanceRow, RemittanceRow.id == RemitClaimRow.remittance_id)
+        .where(
+            RemitClaimRow.practice_id == practice_id,
+            RemitClaimRow.claim_id.is_not(None),
+            RemitClaimRow.chain_role != "reversal",
+            day >= first_day(month),
+            day <= last_day(month),
+        )
+    ):
+        found.setdefault(claim_id, keys.get(payer_id, payer_id))
+    providers: dict[str, Provider] = {}
+    claims: list[Adjudicated] = []
+    rows = _claim_rows(session, sorted(k for k in found if k is not None))
+    work = _work(session, practice_id, sorted({r[1] for r in rows.values()}))
+    for claim_id, (claim_key, clm01, submitted, npi, data) in sorted(rows.items()):
+        provider = _provider(data, npi)
+        providers.setdefault(provider.npi, provider)
+        people = pick(work.get(clm01, []), claim_key, submitted)
+        claims.append(Adjudicated(claim_id, found[claim_id], people, provider.npi))
+    for v in views:
+        if v.provider and v.provider not in providers:
+            providers[v.provider] = Provider(v.provider, f"NPI {v.provider}", "")
+    return MonthDenials(views, claims, providers, names)
+
+
+def _claim_rows(session: Session, ids: list[int]) -> dict[int, tuple[Any, ...]]:
+    out: dict[int, tuple[Any, ...]] = {}
+    for start in range(0, len(ids), 900):
+        for cid, key, clm01, submitted, npi, data in session.execute(
+            select(
+                ClaimRow.id,
+                ClaimRow.claim_key,
+                ClaimRow.clm01,
+                ClaimRow.submitted_on,
+                ClaimRow.billing_npi,
+                ClaimRow.claim_json,
+            ).where(ClaimRow.id.in_(ids[start : start + 900]))
+        ):
+            out[cid] = (key, clm01, submitted, npi, data or {})
+    return out
+
+
+def _work(session: Session, practice_id: int, clm01s: list[str]) -> dict[str, list[Work]]:
+    out: dict[str, list[Work]] = defaultdict(list)
+    for start in range(0, len(clm01s), 900):
+        for w in session.scalars(
+            select(WorkLogRow).where(
+                WorkLogRow.practice_id == practice_id,
+                WorkLogRow.claim_id.in_(clm01s[start : start + 900]),
+            )
+        ):
+            out[w.claim_id].append(
+                Work(w.claim_key, w.registrar, w.coder, w.biller, w.coded_at, w.billed_at)
+            )
+    return out
+
+
+def _provider(data: dict[str, Any], billing_npi: str) -> Provider:
+    """The rendering provider (claim level, else the first line's), else the billing NPI."""
+    found = data.get("rendering_provider") or {}
+    for line in data.get("lines") or []:
+        found = found or (line.get("rendering_provider") or {})
+    npi = str(found.get("npi") or billing_npi)
+    last, first = found.get("name") or "", found.get("first_name") or ""
+    name = f"{last.title()}, {first.title()}" if last and first else (last.title() or f"NPI {npi}")
+    return Provider(npi, name, str(found.get("taxonomy") or ""))
+
+
+# -- root causes and codes ---------------------------------------------------------------------
+
+
+def _claim(v: DenialView) -> tuple[Any, ...]:
+    return (v.payer, v.claim_row_id or v.clm01)
+
+
+def root_causes(views: Iterable[DenialView]) -> RootCauses:
+    """Denials, claims and dollars by root cause (unknown causes count as unclassified)."""
+    denials: Counter[str] = Counter()
+    claims: dict[str, set[tuple[Any, ...]]] = defaultdict(set)
+    dollars: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    known = {c.value for c in RootCause}
+    for v in views:
+        cause = v.root_cause if v.root_cause in known else RootCause.UNCLASSIFIED.value
+        denials[cause] += 1
+        claims[cause].add(_claim(v))
+        dollars[cause] += v.amount
+
+    def row(cause: RootCause) -> RootCauseRow:
+        return RootCauseRow(cause, denials[cause], len(claims[cause]), dollars[cause])
+
+    return RootCauses(
+        tuple(row(c) for c in PRACTICE_CAUSES),
+        row(RootCause.PAYER_ERROR),
+        row(RootCause.UNCLASSIFIED),
+    )
+
+
+def top_codes(
+    views: list[DenialView], table: DenialTable, *, limit: int = 10
+) -> tuple[tuple[CodeRow, ...], tuple[CodeRow, ...]]:
+    """The top group/CARC and RARC codes of the month by dollars, then count."""
+    carcs: dict[str, list[DenialView]] = defaultdict(list)
+    rarcs: dict[str, list[DenialView]] = defaultdict(list)
+    for v in views:
+        carcs[f"{v.group}-{v.carc}" if v.group else v.carc].append(v)
+        for r in dict.fromkeys(v.rarcs):
+            rarcs[r].append(v)
+
+    def rows(
+        groups: dict[str, list[DenialView]], summary: Callable[[str, DenialView], str]
+    ) -> tuple[CodeRow, ...]:
+        out = []
+        for code, vs in groups.items():
+            cause = Counter(v.root_cause for v in vs).most_common(1)[0][0]
+            out.append(
+                CodeRow(
+                    code, summary(code, vs[0]), cause, len(vs), sum((v.amount for v in vs), ZERO)
+                )
+            )
+        out.sort(key=lambda r: (-r.dollars, -r.denials, r.code))
+        return tuple(out[:limit])
+
+    def carc_summary(code: str, v: DenialView) -> str:
+        entry = table.lookup(v.group or "", v.carc)
+        return entry.verdict.explanation if entry else "Not in the denial table"
+
+    def rarc_summary(code: str, v: DenialView) -> str:
+        return f"Remark travelling with {len(rarcs[code])} denial(s); see RARC list"
+
+    return rows(carcs, carc_summary), rows(rarcs, rarc_summary)
+
+
+# -- people --------------------------------------------------------------------------------
+
+
+def _who(people: People, role: str) -> str | None:
+    return {"coder": people.coder, "biller": people.biller, "registrar": people.registrar}[role]
+
+
+def coders(month: MonthDenials) -> tuple[CoderRow, ...]:
+    """Each coder: claims coded, coding denials they caused, and all denials on their claims."""
+    coded: dict[str, set[int]] = defaultdict(set)
+    for c in month.claims:
+        if c.people.coder:
+            coded[c.people.coder].add(c.claim_id)
+    caused: dict[str, list[DenialView]] = defaultdict(list)
+    on: dict[str, list[DenialView]] = defaultdict(list)
+    for v in month.views:
+        coder = v.people.coder
+        if coder:
+            on[coder].append(v)
+            if v.caused_by == coder and v.root_cause == "coding":
+                caused[coder].append(v)
+    out = []
+    for name in sorted(set(coded) | set(on)):
+        mine = caused[name]
+        out.append(
+            CoderRow(
+                name,
+                len(coded[name]),
+                len({v.claim_row_id or v.clm01 for v in mine}),
+                len(mine),
+                sum((v.amount for v in mine), ZERO),
+                len(on[name]),
+                sum((v.amount for v in on[name]), ZERO),
+            )
+        )
+    return tuple(out)
+
+
+def parties(month: MonthDenials, role: str) -> tuple[PartyRow, ...]:
+    """Billers (``biller``), registrars (``registrar``) or providers (``provider``)."""
+
+    def person(people: People, provider: str | None) -> str | None:
+        return provider if role == "provider" else _who(people, role)
+
+    worked: dict[str, set[int]] = defaultdict(set)
+    for c in month.claims:
+        name = person(c.people, c.provider)
+        if name:
+            worked[name].add(c.claim_id)
+    caused: dict[str, list[DenialView]] = defaultdict(list)
+    on: dict[str, list[DenialView]] = defaultdict(list)
+    for v in month.views:
+        name = person(v.people if v.people is not None else NOBODY, v.provider)
+        if name:
+            on[name].append(v)
+            if v.caused_by == name:
+                caused[name].append(v)
+
+    def label(name: str) -> str:
+        if role != "provider":
+            return name
+        p = month.providers.get(name)
+        return f"{p.name} ({p.npi})" if p else name
+
+    return tuple(
+        PartyRow(
+            label(n),
+            len(worked[n]),
+            len(caused[n]),
+            sum((v.amount for v in caused[n]), ZERO),
+            len(on[n]),
+            sum((v.amount for v in on[n]), ZERO),
+        )
+        for n in sorted(set(worked) | set(on))
+    )
+
+
+def payers(month: MonthDenials) -> tuple[PayerRow, ...]:
+    """Each payer: claims adjudicated, claims denied, denials, dollars and payer errors."""
+    adjudicated: Counter[str] = Counter(c.payer for c in month.claims)
+    by_payer: dict[str, list[DenialView]] = defaultdict(list)
+    for v in month.views:
+        by_payer[v.payer].append(v)
+    out = []
+    for key in sorted(set(adjudicated) | set(by_payer)):
+        vs = by_payer[key]
+        errors = [v for v in vs if v.root_cause == RootCause.PAYER_ERROR.value]
+        out.append(
+            PayerRow(
+                month.payer_names.get(key, key),
+                adjudicated[key],
+                len({_claim(v) for v in vs}),
+                len(vs),
+                sum((v.amount for v in vs), ZERO),
+                len(errors),
+                sum((v.amount for v in errors), ZERO),
+            )
+        )
+    return tuple(out)
+
+
+def data_note(views: list[DenialView]) -> str:
+    """A one-line count of the month's denials for notes and logs (no PHI)."""
+    total = sum((v.amount for v in views), ZERO)
+    return f"{len(views)} denials, {format_money(total)} denied"
+
+
+def latest(dates: Iterable[dt.date | None]) -> dt.date | None:
+    known = [d for d in dates if d is not None]
+    return max(known) if known else None

@@ -1,0 +1,148 @@
+"""A hand-computed fixture month: every figure below was worked out on paper from the claims.
+
+The practice submits claims in January to April 2026 and is paid in April; the report is for
+April 2026. Hand computation (charges in dollars):
+
+* submitted originals: Jan A1 100, A2 100 (2 claims, 2 lines, $200); Feb B1 100+50 (1 claim,
+  2 lines, $150); Mar C1 200, C2 100+50, C3 80 (3 claims, 4 lines, $430); Apr D1, D2, D3.
+  Lag average (Jan-Mar): claims 6/3 = 2; charges 780/3 = 260.00; lines 8/3 = 2.67.
+* April 835 (first adjudications): C1 denied CO-197 $200 (line 1); C2 line 1 paid 100, line 2
+  denied CO-97 $50; C3 paid 80; A1 paid 100. Initial denials: claims C1, C2 = 2, charges
+  200 + 150 = 350.00; lines C1/1 and C2/2 = 2, line charges 200 + 50 = 250.00.
+* payments received in April: 100 + 80 + 100 = 280.00; nothing written off.
+* counted denials in April: 2 (CO-197 authorization, CO-97 coding); payer errors 0. C2 had
+  an NCCI finding that went out unfixed: catchable 1, caught 1.
+* first scrub of April originals: D1 clean, D2 flagged, D3 clean but replaced (freq 7):
+  clean 1 of 3.
+* appeal of C1 filed 2026-04-10, its outcome (overturned) recorded 2026-04-20: decided 1, overturned 1; the C1
+  denial episode resolves 18 days after its 835 of 2026-04-02.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from tests.denials._denialkit import World, claim, clp, svc
+
+from cleanclaim.analytics.monthly import build_monthly_report
+from cleanclaim.analytics.report.base import Month
+from cleanclaim.analytics.report.model import ReportData
+from cleanclaim.analytics.report.rows import RootCause
+from cleanclaim.codesets.store import default_store
+from cleanclaim.denials.appeals import record_appeal
+from cleanclaim.denials.worklog import import_worklog
+from cleanclaim.storage.db import session_scope
+from cleanclaim.storage.tables_edits import ClaimScrubRow
+from cleanclaim.storage.tables_x12 import ClaimRow
+
+APRIL = Month(2026, 4)
+D = Decimal
+
+
+def _scrub(world: World, clm01: str, status: str, version: int = 1) -> None:
+    with session_scope(world.engine) as s:
+        row = s.query(ClaimRow).filter_by(clm01=clm01, version=version).one()
+        s.add(ClaimScrubRow(
+            practice_id=row.practice_id, claim_id=row.id, claim_key=row.claim_key,
+            trigger="ingest", status=status, payer_key=None, payer_type="commercial",
+            coverage=[], scrubbed_at=dt.datetime(2026, 4, 5, tzinfo=dt.UTC), created_by="system",
+        ))  # fmt: skip
+
+
+@pytest.fixture
+def report(db_url: str, tmp_path: Path) -> ReportData:
+    w = World(db_url, tmp_path)
+    w.submit(claim("A1", "100.00"), claim("A2", "100.00"), on=dt.date(2026, 1, 10))
+    w.submit(claim("B1", "100.00", "50.00"), on=dt.date(2026, 2, 10))
+    w.submit(claim("C1", "200.00"), claim("C2", "100.00", "50.00"), claim("C3", "80.00"),
+             on=dt.date(2026, 3, 10))  # fmt: skip
+    w.submit(claim("D1", "90.00"), claim("D2", "90.00"), claim("D3", "90.00"),
+             on=dt.date(2026, 4, 5))  # fmt: skip
+    w.submit(claim("D3", "95.00", frequency="7", original_reference="PCND3"),
+             on=dt.date(2026, 4, 8))  # fmt: skip
+    _scrub(w, "D1", "clean")
+    w.finding("D2", "DX101", "dx-invalid")
+    _scrub(w, "D3", "clean")
+    w.finding("C2", "NC101", "ncci-ptp", line=2)
+    w.remit(
+        clp("C1", "4", svc(0, "200.00", "CO-197:200.00"), pcn="PCNC1"),
+        clp("C2", "1", svc(0, "100.00"), svc(1, "50.00", "CO-97:50.00"), pcn="PCNC2"),
+        clp("C3", "1", svc(0, "80.00"), pcn="PCNC3"),
+        clp("A1", "1", svc(0, "100.00"), pcn="PCNA1"),
+    )
+    log = tmp_path / "worklog.csv"
+    log.write_text(
+        "claim_id,registrar,coder,biller,coded_at,billed_at\n"
+        "A1,desk.r,coder.a,biller.x,2026-01-08T09:00,2026-01-09T09:00\n"
+        "C1,desk.r,coder.a,biller.x,2026-03-08T09:00,2026-03-09T09:00\n"
+        "C2,desk.r,coder.b,biller.x,2026-03-08T09:00,2026-03-09T09:00\n"
+        "C3,desk.r,coder.a,biller.x,2026-03-08T09:00,2026-03-09T09:00\n"
+    )
+    w.classify()
+    with session_scope(w.engine) as s:
+        import_worklog(s, w.who, log)
+    with session_scope(w.engine) as s:
+        record_appeal(s, w.who, "C1", filed_on=dt.date(2026, 4, 10), today=dt.date(2026, 4, 10))
+    with session_scope(w.engine) as s:
+        record_appeal(s, w.who, "C1", filed_on=dt.date(2026, 4, 10), outcome="overturned",
+                      paid=D("200.00"), today=dt.date(2026, 4, 20))  # fmt: skip
+    with session_scope(w.engine) as s:
+        return build_monthly_report(s, w.who.practice_id, APRIL, store=default_store())
+
+
+HEADLINE = {
+    "clean_claim_rate": (1, 3),
+    "initial_denial_rate_claims": (2, 2),
+    "initial_denial_rate_claim_dollars": (D("350.00"), D("260.00")),
+    "initial_denial_rate_lines": (2, D("2.67")),
+    "initial_denial_rate_line_dollars": (D("250.00"), D("260.00")),
+    "denial_write_off_pct_npsr": (D("0.00"), D("280.00")),
+    "appeal_overturn_rate": (1, 1),
+    "days_denial_to_resolution": (18, 1),
+    "payer_error_rate": (0, 2),
+    "scrubber_catch_rate": (1, 1),
+}
+
+
+@pytest.mark.parametrize("key", sorted(HEADLINE))
+def test_headline_kpi_matches_the_hand_computation(report: ReportData, key: str) -> None:
+    value = report.headline_kpi(key).current
+    assert (value.numerator, value.denominator) == HEADLINE[key]
+
+
+def test_root_causes_match_the_hand_computation(report: ReportData) -> None:
+    rows = {r.cause: (r.denials, r.denied_claims, r.dollars) for r in report.root_causes.all_rows}
+    assert rows[RootCause.AUTHORIZATION] == (1, 1, D("200.00"))
+    assert rows[RootCause.CODING] == (1, 1, D("50.00"))
+    assert report.root_causes.denials == 2
+    assert report.root_causes.dollars == D("250.00")
+
+
+def test_coders_separate_caused_from_on_their_claims(report: ReportData) -> None:
+    rows = {r.coder: r for r in report.coders}
+    a, b = rows["coder.a"], rows["coder.b"]
+    assert (a.claims_coded, a.denials_caused, a.denials_on_claims) == (3, 0, 1)
+    assert a.dollars_on_claims == D("200.00")
+    assert (b.claims_coded, b.claims_coding_denied, b.denials_caused) == (1, 1, 1)
+    assert b.dollars_caused == D("50.00")
+
+
+def test_payer_row_counts_claims_adjudicated_in_the_month(report: ReportData) -> None:
+    (payer,) = report.payers
+    assert (payer.claims, payer.denied_claims, payer.denials) == (4, 2, 2)
+    assert payer.dollars == D("250.00")
+
+
+def test_scrub_findings_outcomes(report: ReportData) -> None:
+    rows = {r.category: r for r in report.scrub_findings}
+    assert rows["dx-invalid"].pending == 1  # D2: submitted in April, not adjudicated
+    assert "ncci-ptp" not in rows  # C2 was submitted in March, not in the report month
+
+
+def test_the_trend_ends_at_the_report_month_with_the_prior_month(report: ReportData) -> None:
+    h = report.headline_kpi("initial_denial_rate_claims")
+    assert h.trend[-1].month == APRIL and len(h.trend) == 12
+    assert h.prior is not None and h.prior.numerator == 0
