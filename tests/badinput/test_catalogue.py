@@ -944,11 +944,6 @@ def test_control_characters_in_the_file_name_are_kept_as_data(
         assert conn.execute(sa.select(X12File.name)).scalar_one() == name
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parser bug (parse837 hi_codes ignores the repetition "
-    "separator): HI*ABK:E119^ABF:I10 is stored as one code 'E119^ABF', I10 is lost",
-)
 def test_repeated_hi_composites_are_all_kept() -> None:
     """Catalogue 11: a repetition separator inside an HI element must not lose codes."""
     import io

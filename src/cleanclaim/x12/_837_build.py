@@ -18,7 +18,6 @@ from cleanclaim.claims.model import (
     ServiceLine,
 )
 from cleanclaim.x12._837_fast import fast_constructor, npi_is_valid, remember
-from cleanclaim.x12.segments import Segment
 
 ROLES = {
     "85": "billing",
@@ -83,6 +82,7 @@ DIAGNOSIS_QUALIFIERS = frozenset({"ABK", "ABF", "ABJ", "APR", "ABN", "BK", "BF",
 
 
 _PAD = ("",) * 10
+_PADL = [""] * 10
 _new_provider = fast_constructor(
     Provider,
     ("role", "entity_code", "entity_type", "name", "first_name", "npi", "npi_valid",
@@ -118,10 +118,6 @@ class Entity:
     def __init__(self, elements: tuple[str, ...]) -> None:
         self.elements = elements
         self.code = elements[1].strip() if len(elements) > 1 else ""
-
-    @classmethod
-    def from_nm1(cls, seg: Segment) -> Entity:
-        return cls(seg[1])
 
     # NM102 entity type, NM103 name, NM104 first, NM105 middle, NM108 id qualifier, NM109 id
     @property
@@ -196,7 +192,7 @@ class HL:
     taxonomy: str | None = None  # 2000A PRV
     billing: Entity | None = None  # 2010AA
     pay_to: Entity | None = None  # 2010AB
-    sbr: Segment | None = None  # 2000B
+    sbr: tuple[str, ...] | None = None  # 2000B SBR elements
     subscriber: Entity | None = None  # 2010BA
     payer: Entity | None = None  # 2010BB
     relationship: str | None = None  # 2000C PAT01
@@ -208,11 +204,11 @@ class HL:
     def to_payer(self) -> Payer:
         assert self.sbr is not None and self.payer is not None
         payer = self.payer
-        key = (self.sbr[1], payer.elements)
+        key = (self.sbr, payer.elements)
         found = _PAYERS.get(key)
         if found is not None:
             return found
-        sbr = self.sbr[1] + _PAD
+        sbr = self.sbr + _PAD
         made = _new_payer(
             payer.name,
             payer.ident,
@@ -225,11 +221,11 @@ class HL:
 
 
 class OtherPayerBuilder:
-    __slots__ = ("adjudication_date", "adjustments", "paid", "payer", "remaining", "sbr",
-                 "subscriber")  # fmt: skip
+    __slots__ = ("adjudication_date", "adjustments", "paid", "payer", "position", "remaining",
+                 "sbr", "subscriber")  # fmt: skip
 
-    def __init__(self, sbr: Segment) -> None:
-        self.sbr = sbr
+    def __init__(self, sbr: list[str], position: int) -> None:
+        self.sbr, self.position = sbr, position
         self.paid: Decimal | None = None
         self.remaining: Decimal | None = None
         self.adjustments: list[Adjustment] = []
@@ -238,7 +234,7 @@ class OtherPayerBuilder:
         self.adjudication_date: date | None = None
 
     def build(self) -> OtherPayer:
-        sbr = self.sbr[1] + _PAD
+        sbr = self.sbr + _PADL
         return OtherPayer(
             responsibility=sbr[1].strip(),
             filing_indicator=sbr[9].strip() or None,
@@ -251,17 +247,18 @@ class OtherPayerBuilder:
             adjustments=tuple(self.adjustments),
             adjudication_date=self.adjudication_date,
             subscriber=self.subscriber.person(sbr[2].strip() or None) if self.subscriber else None,
-            source_segment=self.sbr.position,
+            source_segment=self.position,
         )
 
 
 class AdjudicationBuilder:
     __slots__ = ("adjudication_date", "adjustments", "code", "modifiers", "paid", "paid_units",
-                 "payer_id", "qualifier", "svd")  # fmt: skip
+                 "payer_id", "position", "qualifier", "svd")  # fmt: skip
 
     def __init__(
         self,
-        svd: Segment,
+        svd: list[str],
+        position: int,
         payer_id: str,
         paid: Decimal,
         qualifier: str | None,
@@ -269,14 +266,14 @@ class AdjudicationBuilder:
         modifiers: tuple[str, ...],
         paid_units: Decimal | None,
     ) -> None:
-        self.svd, self.payer_id, self.paid = svd, payer_id, paid
+        self.svd, self.position, self.payer_id, self.paid = svd, position, payer_id, paid
         self.qualifier, self.code, self.modifiers = qualifier, code, modifiers
         self.paid_units = paid_units
         self.adjustments: list[Adjustment] = []
         self.adjudication_date: date | None = None
 
     def build(self) -> LineAdjudication:
-        svd = self.svd[1] + _PAD
+        svd = self.svd + _PADL
         return LineAdjudication(
             payer_id=self.payer_id,
             paid_amount=self.paid,
@@ -288,14 +285,15 @@ class AdjudicationBuilder:
             bundled_line_number=svd[6].strip() or None,
             adjustments=tuple(self.adjustments),
             adjudication_date=self.adjudication_date,
-            source_segment=self.svd.position,
+            source_segment=self.position,
         )
 
 
 class LineBuilder:
-    """A 2400 service line being read. Class attributes are the defaults."""
+    """A 2400 service line being read. Class attributes are the defaults; the rarely used
+    collections are created on first use."""
 
-    service: Segment | None = None
+    has_service: bool = False
     charge: Decimal = Decimal(0)
     units: Decimal | None = None
     unit_basis: str = ""
@@ -311,12 +309,30 @@ class LineBuilder:
     ndc: str | None = None
     ndc_quantity: Decimal | None = None
     ndc_unit: str | None = None
+    refs: dict[str, str] | None = None
+    providers: list[Entity] | None = None
+    adjudications: list[AdjudicationBuilder] | None = None
 
-    def __init__(self, lx: Segment, number: int) -> None:
-        self.lx, self.number = lx, number
-        self.refs: dict[str, str] = {}
-        self.providers: list[Entity] = []
-        self.adjudications: list[AdjudicationBuilder] = []
+    def __init__(self, position: int, number: int) -> None:
+        self.position, self.number = position, number
+
+    def add_ref(self, qualifier: str, value: str) -> None:
+        if self.refs is None:
+            self.refs = {qualifier: value}
+        else:
+            self.refs.setdefault(qualifier, value)
+
+    def add_provider(self, entity: Entity) -> None:
+        if self.providers is None:
+            self.providers = [entity]
+        else:
+            self.providers.append(entity)
+
+    def add_adjudication(self, adj: AdjudicationBuilder) -> None:
+        if self.adjudications is None:
+            self.adjudications = [adj]
+        else:
+            self.adjudications.append(adj)
 
 
 class ClaimBuilder:
@@ -329,7 +345,7 @@ class ClaimBuilder:
     admission_hour: str | None = None
     discharge_hour: str | None = None
     drg: str | None = None
-    cl1: Segment | None = None
+    cl1: list[str] | None = None
     dates: list[ClaimDate] | None = None
     codes: list[InstitutionalCode] | None = None
     conditions: list[str] | None = None
@@ -337,8 +353,8 @@ class ClaimBuilder:
 
     def __init__(
         self,
-        clm: Segment,
-        hl: HL,
+        clm: list[str],
+        position: int,
         claim_id: str,
         total: Decimal,
         clm05_1: str,
@@ -349,7 +365,7 @@ class ClaimBuilder:
         subscriber: Person,
         patient: Person,
     ) -> None:
-        self.clm, self.hl, self.claim_id, self.total = clm, hl, claim_id, total
+        self.clm, self.position, self.claim_id, self.total = clm, position, claim_id, total
         self.clm05_1, self.frequency, self.billing, self.pay_to = (
             clm05_1,
             frequency,

@@ -7,9 +7,9 @@ from cleanclaim.x12._837_build import ClaimBuilder, Entity, LineBuilder
 from cleanclaim.x12._837_fast import fast_constructor
 from cleanclaim.x12._837_values import parse_date
 from cleanclaim.x12._envelope_model import TransactionSet
-from cleanclaim.x12.segments import Delimiters, Segment
+from cleanclaim.x12.segments import Delimiters
 
-_PAD = ("",) * 24
+_PAD = [""] * 24
 _new_line = fast_constructor(
     ServiceLine,
     ("number", "charge", "units", "unit_basis", "procedure_qualifier", "procedure_code",
@@ -31,24 +31,22 @@ _CLAIM_FIELDS = (
     "related_causes", "delay_reason", "source_segment",
 )  # fmt: skip
 _new_claim = fast_constructor(Claim, _CLAIM_FIELDS)
-
-
-def _opt(seg: Segment, i: int) -> str | None:
-    return seg.get(i).strip() or None
-
-
-def _provider(entities: dict[str, Entity], code: str) -> Provider | None:
-    entity = entities.get(code)
-    return entity.provider() if entity is not None else None
+_NO_REFS: dict[str, str] = {}
+_NO_PROVIDERS: dict[str, Provider] = {}
 
 
 def freeze_line(line: LineBuilder) -> ServiceLine:
     rendering = None
-    for entity in line.providers:
-        if entity.code == "82":
-            rendering = entity
-            break
-    refs = line.refs
+    providers = line.providers
+    if providers is not None:
+        for entity in providers:
+            if entity.code == "82":
+                rendering = entity
+                break
+        others = tuple(e.provider() for e in providers if e is not rendering)
+    else:
+        others = ()
+    refs = line.refs or _NO_REFS
     return _new_line(
         line.number,
         line.charge,
@@ -64,35 +62,37 @@ def freeze_line(line: LineBuilder) -> ServiceLine:
         line.service_from,
         line.service_to,
         rendering.provider() if rendering else None,
-        tuple(e.provider() for e in line.providers if e is not rendering)
-        if len(line.providers) > (rendering is not None)
-        else (),
+        others,
         refs.get("6R"),
         refs.get("G1"),
         line.ndc,
         line.ndc_quantity,
         line.ndc_unit,
         tuple(a.build() for a in line.adjudications) if line.adjudications else (),
-        line.lx[0],
+        line.position,
     )
 
 
 def build_submission(
-    bht: Segment | None, sender: Entity | None, receiver: Entity | None, ts: TransactionSet
+    bht_elements: list[str] | None,
+    sender: Entity | None,
+    receiver: Entity | None,
+    ts: TransactionSet,
 ) -> Submission:
     """The submission header; raises ``ValueError`` for a bad BHT04 date."""
     created = None
-    if bht is not None and bht.get(4).strip():
-        created = parse_date("D8", bht.get(4), "BHT04").start
+    bht = bht_elements + _PAD if bht_elements is not None else None
+    if bht is not None and bht[4].strip():
+        created = parse_date("D8", bht[4], "BHT04").start
     return Submission(
         sender_name=sender.name if sender else "",
         sender_id=(sender.ident or "") if sender else "",
         receiver_name=receiver.name if receiver else "",
         receiver_id=(receiver.ident or "") if receiver else "",
-        reference=bht.get(3).strip() if bht else "",
+        reference=bht[3].strip() if bht else "",
         created=created,
-        purpose=bht.get(2).strip() if bht else "",
-        transaction_type=bht.get(6).strip() if bht else "",
+        purpose=bht[2].strip() if bht else "",
+        transaction_type=bht[6].strip() if bht else "",
         implementation=ts.implementation,
         transaction_control=ts.control_number,
         interchange_control=ts.interchange_control,
@@ -105,15 +105,17 @@ def freeze_claim(
     cb: ClaimBuilder, claim_type: ClaimType, submission: Submission, d: Delimiters
 ) -> Claim:
     prof = claim_type == "professional"
-    clm, cl1, p, refs = cb.clm, cb.cl1, cb.providers, cb.refs
-    e = clm[1] + _PAD
-    c1 = cl1[1] + _PAD if cl1 else None
-    if prof:
+    e, cl1, p, refs = cb.clm, cb.cl1, cb.providers, cb.refs
+    c1 = cl1 + _PAD if cl1 else None
+    if prof and e[11]:
         causes = e[11].split(d.component)[:3]
         related = tuple(c.strip() for c in causes if c.strip())
     else:
         related = ()
-    referring = p.get("DN") or p.get("P3")
+    prov = {code: entity.provider() for code, entity in p.items()} if p else _NO_PROVIDERS
+    get = prov.get
+    if not refs:
+        refs = _NO_REFS
     return _new_claim(
         cb.claim_id,
         claim_type,
@@ -128,13 +130,13 @@ def freeze_claim(
         cb.clm05_1 if prof else None,  # place_of_service
         None if prof else cb.clm05_1,  # facility_type_code
         cb.pay_to,  # pay_to_provider
-        _provider(p, "82"),  # rendering_provider
-        referring.provider() if referring is not None else None,
-        _provider(p, "71"),  # attending_provider
-        _provider(p, "72"),  # operating_provider
-        _provider(p, "ZZ"),  # other_operating_provider
-        _provider(p, "DQ"),  # supervising_provider
-        _provider(p, "77"),  # service_facility
+        get("82"),  # rendering_provider
+        get("DN") or get("P3"),  # referring_provider
+        get("71"),  # attending_provider
+        get("72"),  # operating_provider
+        get("ZZ"),  # other_operating_provider
+        get("DQ"),  # supervising_provider
+        get("77"),  # service_facility
         tuple(o.build() for o in cb.other_payers) if cb.other_payers else (),
         refs.get("F8"),  # original_reference
         refs.get("G1"),  # prior_authorization
@@ -158,5 +160,5 @@ def freeze_claim(
         e[9].strip() or None,  # release_of_information
         related,  # related_causes
         e[20].strip() or None,  # delay_reason
-        clm[0],  # source_segment
+        cb.position,  # source_segment
     )

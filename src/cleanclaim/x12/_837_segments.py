@@ -14,20 +14,15 @@ from cleanclaim.x12._837_build import (
 from cleanclaim.x12._837_fast import fast_constructor, remember
 from cleanclaim.x12._837_values import hi_codes, opt_decimal, procedure, to_decimal, to_int
 from cleanclaim.x12._envelope_model import TransactionKind, TransactionSet
-from cleanclaim.x12.segments import Delimiters, Segment
+from cleanclaim.x12.segments import Delimiters
 
-
-def _opt(seg: Segment, i: int) -> str | None:
-    return seg.get(i).strip() or None
-
-
-_PAD = ("",) * 12
+_PAD = [""] * 12
 _POINTERS: dict[str, tuple[int, ...]] = {}
 
 
-def read_sv1(line: LineBuilder, seg: Segment, d: Delimiters) -> None:
+def read_sv1(line: LineBuilder, e: list[str], d: Delimiters) -> None:
     """SV1 (837P professional service) into ``line``."""
-    e = seg[1] + _PAD
+    e = e + _PAD
     line.qualifier, line.code, line.modifiers = procedure(e[1], d)
     if line.code is None:
         raise ValueError("SV101-2 procedure code is missing")
@@ -46,33 +41,36 @@ def read_sv1(line: LineBuilder, seg: Segment, d: Delimiters) -> None:
     line.emergency = e[9].strip() or None
 
 
-def read_sv2(line: LineBuilder, seg: Segment, d: Delimiters) -> None:
+def read_sv2(line: LineBuilder, e: list[str], d: Delimiters) -> None:
     """SV2 (837I institutional service) into ``line``."""
-    line.revenue_code = _opt(seg, 1)
+    e = e + _PAD
+    line.revenue_code = e[1].strip() or None
     if line.revenue_code is None:
         raise ValueError("SV201 revenue code is missing")
-    line.qualifier, line.code, line.modifiers = procedure(seg.get(2), d)
-    if not seg.get(3).strip():
+    line.qualifier, line.code, line.modifiers = procedure(e[2], d)
+    if not e[3].strip():
         raise ValueError("SV203 line charge is missing")
-    line.charge = to_decimal(seg.get(3), "SV203")
-    line.unit_basis = seg.get(4).strip()
-    line.units = opt_decimal(seg.get(5), "SV205")
+    line.charge = to_decimal(e[3], "SV203")
+    line.unit_basis = e[4].strip()
+    line.units = opt_decimal(e[5], "SV205")
 
 
-def read_svd(seg: Segment, d: Delimiters) -> AdjudicationBuilder:
+def read_svd(e: list[str], position: int, d: Delimiters) -> AdjudicationBuilder:
     """SVD (2430 prior payer line adjudication)."""
-    payer_id = seg.get(1).strip()
+    p = e + _PAD
+    payer_id = p[1].strip()
     if not payer_id:
         raise ValueError("SVD01 other payer id is missing")
-    qualifier, code, modifiers = procedure(seg.get(3), d)
+    qualifier, code, modifiers = procedure(p[3], d)
     return AdjudicationBuilder(
-        svd=seg,
+        svd=e,
+        position=position,
         payer_id=payer_id,
-        paid=to_decimal(seg.get(2), "SVD02"),
+        paid=to_decimal(p[2], "SVD02"),
         qualifier=qualifier,
         code=code,
         modifiers=modifiers,
-        paid_units=opt_decimal(seg.get(5), "SVD05"),
+        paid_units=opt_decimal(p[5], "SVD05"),
     )
 
 
@@ -83,16 +81,25 @@ _SIMPLE_HI: dict[tuple[str, str], tuple[str, str]] = {}
 that are plain diagnoses: two parts, no date, amount or POA."""
 
 
-def add_hi(claim: ClaimBuilder, seg: Segment, d: Delimiters) -> None:
-    """Sort the codes of one HI segment into diagnoses, DRG, condition and other codes."""
+def add_hi(claim: ClaimBuilder, e: list[str], d: Delimiters) -> None:
+    """Sort the codes of one HI segment into diagnoses, DRG, condition and other codes.
+
+    An element may hold several composites joined by the repetition separator; each counts.
+    """
     diagnoses = claim.diagnoses
-    elements, component = seg[1], d.component
-    simple = [_SIMPLE_HI.get((elements[i], component)) for i in range(1, len(elements))]
+    component, repetition = d.component, d.repetition
+    composites, numbers = e[1:], None
+    if repetition:
+        for raw in composites:
+            if repetition in raw:
+                composites, numbers = _repeated(composites, repetition)
+                break
+    simple = [_SIMPLE_HI.get((raw, component)) for raw in composites]
     if None not in simple:  # every composite is a plain ``qualifier:code`` diagnosis seen before
         for q, code in simple:  # type: ignore[misc]
             _add_diagnosis(diagnoses, q, code, None)
         return
-    for code in hi_codes(seg, d):
+    for code in hi_codes(composites, d, numbers):
         q = code.qualifier
         if q in DIAGNOSIS_QUALIFIERS:
             _add_diagnosis(diagnoses, q, code.code, code.poa)
@@ -107,12 +114,23 @@ def add_hi(claim: ClaimBuilder, seg: Segment, d: Delimiters) -> None:
             if claim.codes is None:
                 claim.codes = []
             claim.codes.append(InstitutionalCode(q, code.code, start, end, code.amount))
-    for raw in elements[1:]:
+    for raw in composites:
         parts = raw.split(component)
         if len(parts) == 2:
             q, code = parts[0].strip(), parts[1].strip()
             if q in DIAGNOSIS_QUALIFIERS and code:
                 remember(_SIMPLE_HI, (raw, component), (q, code))
+
+
+def _repeated(composites: list[str], repetition: str) -> tuple[list[str], list[int]]:
+    """The composites with repeated ones split apart, and the element number of each."""
+    out: list[str] = []
+    numbers: list[int] = []
+    for number, raw in enumerate(composites, 1):
+        parts = raw.split(repetition)
+        out.extend(parts)
+        numbers.extend([number] * len(parts))
+    return out, numbers
 
 
 def _add_diagnosis(diagnoses: list[Diagnosis], q: str, code: str, poa: str | None) -> None:

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from cleanclaim.claims.model import Adjustment
 from cleanclaim.x12._837_fast import DECIMALS, fast_constructor, remember
-from cleanclaim.x12.segments import Delimiters, Segment
+from cleanclaim.x12.segments import Delimiters
 
 _DECIMAL = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)")
 _MAX_DIGITS = 18  # X12 R data type: at most 18 digits
@@ -129,12 +129,12 @@ def procedure(composite: str, d: Delimiters) -> tuple[str | None, str | None, tu
 
 _new_adjustment = fast_constructor(Adjustment)
 _CAS_NAMES = {i: (f"CAS{i + 1:02d}", f"CAS{i + 2:02d}") for i in range(2, 20, 3)}
-_PAD = ("",) * 20
+_PAD = [""] * 20
 
 
-def cas_adjustments(seg: Segment) -> list[Adjustment]:
+def cas_adjustments(elements: list[str]) -> list[Adjustment]:
     """The (reason, amount, quantity) triples of a CAS segment."""
-    e = seg[1] + _PAD
+    e = elements + _PAD
     group = e[1].strip()
     if not group:
         raise ValueError("CAS01 adjustment group code is missing")
@@ -164,17 +164,20 @@ class HiCode:
 _HI_NAMES = [f"HI{i:02d}" for i in range(100)]
 
 
-def hi_codes(seg: Segment, d: Delimiters) -> list[HiCode]:
-    """Every composite of an HI segment (HI01..HI12), in order."""
+def hi_codes(
+    composites: list[str], d: Delimiters, numbers: list[int] | None = None
+) -> list[HiCode]:
+    """Every composite of an HI segment (HI01..HI12), in order. ``numbers`` gives the
+    element number of each composite when they are not simply 1, 2, 3..."""
     out: list[HiCode] = []
-    elements, component = seg[1], d.component
-    for i in range(1, len(elements)):
-        raw = elements[i]
+    component = d.component
+    for i, raw in enumerate(composites, 1):
         if not raw.strip():
             continue
         parts = [p.strip() for p in raw.split(component)]
         qualifier, code = parts[0], parts[1] if len(parts) > 1 else ""
-        name = _HI_NAMES[i] if i < 100 else f"HI{i:02d}"
+        number = numbers[i - 1] if numbers is not None else i
+        name = _HI_NAMES[number] if number < 100 else f"HI{number:02d}"
         if not qualifier or not code:
             raise ValueError(f"{name} has no code list qualifier or code")
         if len(parts) == 2:

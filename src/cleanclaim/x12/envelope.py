@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from operator import itemgetter
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
@@ -39,8 +39,8 @@ from cleanclaim.x12._envelope_model import (
     TransactionSet,
     detect_kind,
 )
-from cleanclaim.x12.reader import DEFAULT_MAX_SEGMENT_BYTES, InterchangeInfo, X12Reader
-from cleanclaim.x12.segments import Segment
+from cleanclaim.x12.reader import DEFAULT_MAX_SEGMENT_BYTES, Chunk, InterchangeInfo, X12Reader
+from cleanclaim.x12.segments import Segment, SegmentList, make_segment
 
 __all__ = [
     "DEFAULT_MAX_SET_SEGMENTS",
@@ -60,19 +60,30 @@ DEFAULT_MAX_SET_SEGMENTS = 1_000_000
 _SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}")
 _VALID_IDS: set[str] = set()
 """Segment ids already seen to match ``_SEGMENT_ID`` (at most 26 * 37 * 37 of them)."""
-_SET_BOUNDARIES = frozenset({"ST", "SE", "GE", "IEA"})
-_ID, _ELEMENTS = itemgetter(0), itemgetter(1)
 
 
-def _next_special(ids: list[str], start: int, special: set[str]) -> int:
-    """Index of the first id from ``start`` on that is in ``special``, else ``len(ids)``."""
-    best = len(ids)
-    for sid in special:
-        try:
-            best = ids.index(sid, start, best)
-        except ValueError:
-            continue
-    return best
+@lru_cache(maxsize=64)
+def _marks_pattern(element: str, terminator: str) -> re.Pattern[str]:
+    """Finds, in a chunk's text with a terminator in front, the start of every segment that
+    the state machine must see one by one: ST, SE, GE, IEA, and a malformed id."""
+    sep, term = re.escape(element), re.escape(terminator)
+    end = f"(?:{sep}|{term}|\\Z)"
+    return re.compile(f"{term}(?:(?![A-Z][A-Z0-9]{{1,2}}{end})|(?:S[TE]|GE|IEA){end})")
+
+
+def _marks(chunk: Chunk) -> list[int]:
+    """Indexes (into ``chunk.texts``) of the segments found by :func:`_marks_pattern`."""
+    term = chunk.terminator
+    text = term + chunk.text()
+    out: list[int] = []
+    index = prev = 0
+    for match in _marks_pattern(chunk.element, term).finditer(text):
+        at = match.start()
+        index += text.count(term, prev, at)
+        prev = at
+        out.append(index)
+    out.append(len(chunk.texts))
+    return out
 
 
 @dataclass
@@ -89,7 +100,8 @@ class _Problem:
 @dataclass
 class _OpenSet:
     st: Segment
-    segments: list[Segment]
+    texts: list[str]
+    """The texts of the segments kept (positions consecutive from the ST's)."""
     dropped: int = 0
     """Segments counted but not kept (over ``max_set_segments``)."""
     problem: _Problem = field(default_factory=_Problem)
@@ -135,26 +147,29 @@ class EnvelopeReader:
 
     def __iter__(self) -> Iterator[TransactionSet | InterchangeSummary]:
         cap, feed = self.max_set_segments, self._feed
-        for batch in self.reader.batches():
-            # Runs of ordinary segments inside an open set are appended in bulk; everything
-            # else (envelope segments, ids not yet validated, the cap) goes through _feed.
-            ids = list(map(_ID, map(_ELEMENTS, batch)))
-            found = set(ids)
-            special = (found - _VALID_IDS) | (found & _SET_BOUNDARIES)
-            start, n = 0, len(batch)
+        for batch in self.reader.raw_batches():
+            if not isinstance(batch, Chunk):
+                for seg in batch:
+                    yield from feed(seg)
+                continue
+            # Runs of ordinary segments inside an open set are appended in bulk, as texts;
+            # everything else (envelope segments, malformed ids, the cap, segments outside
+            # a set) is made a Segment and goes through _feed.
+            texts, sep, first = batch.texts, batch.element, batch.first
+            marks = _marks(batch)
+            start, n, mark, m = 0, len(texts), marks[0], 0
             while start < n:
                 open_set = self._set
-                if open_set is not None:
-                    end = _next_special(ids, start, special)
-                    end = min(end, start + cap - len(open_set.segments))
+                if open_set is not None and start < mark:
+                    end = min(mark, start + cap - len(open_set.texts))
                     if end > start:
-                        open_set.segments.extend(batch[start:end])
+                        open_set.texts.extend(texts[start:end])
                         start = end
                         continue
-                yield from feed(batch[start])
-                sid = ids[start]
-                if sid in special and sid in _VALID_IDS and sid not in _SET_BOUNDARIES:
-                    special.discard(sid)  # validated by _feed just now
+                yield from feed(make_segment(first + start, tuple(texts[start].split(sep))))
+                if start == mark:
+                    m += 1
+                    mark = marks[m]
                 start += 1
         yield from self._close_all("at end of file", None, None)
 
@@ -186,7 +201,7 @@ class EnvelopeReader:
                 yield self._close_set("missing SE before the next ST", pos, sid)
             if self._group is None:
                 ic.problem.set("ST outside a functional group (no GS)", pos, sid)
-            self._set = _OpenSet(st=seg, segments=[seg])
+            self._set = _OpenSet(st=seg, texts=[self._text(seg)])
         elif sid == "SE":
             if self._set is None:
                 self._outside(seg)
@@ -262,8 +277,8 @@ class EnvelopeReader:
                 open_set.problem.set(
                     f"malformed segment id {sid[:4]!r}", seg.position, sid[:4] or None
                 )
-        if len(open_set.segments) < self.max_set_segments:
-            open_set.segments.append(seg)
+        if len(open_set.texts) < self.max_set_segments:
+            open_set.texts.append(self._text(seg))
         else:
             open_set.dropped += 1
             open_set.problem.set(
@@ -272,11 +287,15 @@ class EnvelopeReader:
                 seg.id,
             )
 
+    def _text(self, seg: Segment) -> str:
+        assert self._ic is not None
+        return self._ic.info.delimiters.element.join(seg[1])
+
     def _finish_set(self, se: Segment) -> TransactionSet:
         open_set = self._set
         assert open_set is not None
         count, control, st02 = se.get(1), se.get(2), open_set.st.get(2)
-        total = len(open_set.segments) + open_set.dropped
+        total = len(open_set.texts) + open_set.dropped
         if count != str(total):
             open_set.problem.set(
                 f"SE01 segment count is {count!r} but the transaction set has {total} segments",
@@ -317,12 +336,13 @@ class EnvelopeReader:
             group.seen.add(st.get(2))
         ic.set_count += 1
         isa, problem = ic.isa, open_set.problem
+        segments = SegmentList(st.position, open_set.texts, ic.info.delimiters.element)
         return TransactionSet(
             control_number=st.get(2),
             id=st.get(1),
             implementation=implementation,
-            kind=detect_kind(st.get(1), implementation, open_set.segments),
-            segments=open_set.segments,
+            kind=detect_kind(st.get(1), implementation, segments),
+            segments=segments,
             position=st.position,
             delimiters=ic.info.delimiters,
             interchange_index=ic.info.index,

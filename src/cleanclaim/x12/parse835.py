@@ -14,14 +14,11 @@ values, by :func:`cleanclaim.claims.remittance.check_balance`.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from decimal import Decimal
 from typing import Any
 
 from cleanclaim.claims.remittance import (
-    ADJUSTMENT_GROUPS,
     CLAIM_STATUS,
     Adjustment,
     Amount,
@@ -31,7 +28,6 @@ from cleanclaim.claims.remittance import (
     OutpatientAdjudication,
     Payee,
     Payer,
-    Procedure,
     ProviderAdjustment,
     Reference,
     RemitClaim,
@@ -39,24 +35,17 @@ from cleanclaim.claims.remittance import (
     Remittance,
 )
 from cleanclaim.errors import X12Error
-from cleanclaim.x12._837_fast import DATES, DECIMALS, fast_constructor, remember
-from cleanclaim.x12.segments import Delimiters, Segment
+from cleanclaim.x12._835_values import Values, parse_cas
+from cleanclaim.x12._837_fast import fast_constructor
+from cleanclaim.x12._elements import ElementReader
+from cleanclaim.x12.segments import Delimiters, Segment, make_segment, raw_texts
 
-_AMOUNT = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")
-_DATE = re.compile(r"\d{8}")
-_MAX_DIGITS = 18
+__all__ = ["ENVELOPE_IDS", "ElementReader", "parse_835", "parse_cas", "parse_plb"]
+
 ENVELOPE_IDS = frozenset({"ISA", "GS", "GE", "IEA", "SE"})
 
-_new_adjustment = fast_constructor(
-    Adjustment, ("group", "reason", "amount", "quantity", "position")
-)
 _new_reference = fast_constructor(Reference, ("qualifier", "value", "position"))
 _new_amount = fast_constructor(Amount, ("qualifier", "amount", "position"))
-_new_entity = fast_constructor(
-    Entity,
-    ("entity_code", "entity_type", "last_name", "first_name", "middle_name", "suffix",
-     "id_qualifier", "id", "position"),
-)  # fmt: skip
 _new_line = fast_constructor(
     RemitLine,
     ("number", "procedure", "charge", "paid", "revenue_code", "units", "original_procedure",
@@ -70,115 +59,10 @@ _new_claim = fast_constructor(
      "entities", "adjustments", "outpatient", "inpatient", "statement_from", "statement_to",
      "received", "references", "amounts", "lines", "position"),
 )  # fmt: skip
-_PROCEDURES: dict[tuple[str, str], Procedure] = {}
-_PAD = ("",) * 12
+_PAD = [""] * 12
 _LINE_DATES = {"472": "service_date", "150": "service_from", "151": "service_to"}
 _CLAIM_DATES = {"232": "statement_from", "233": "statement_to", "050": "received"}
-
-
-class ElementReader:
-    """Reads typed elements out of segments and builds located :class:`X12Error` values.
-
-    Error messages name elements by position and echo only code values (qualifiers,
-    status codes), never amounts, dates or free text: a misaligned segment can put a
-    name or a birth date where an amount should be, and errors end up in logs.
-    """
-
-    def __init__(self, path_name: str, delimiters: Delimiters) -> None:
-        self.path_name = path_name
-        self.delimiters = delimiters
-        self.loop: str | None = None
-        """The loop being read, named in errors."""
-
-    def error(self, seg: Segment, reason: str) -> X12Error:
-        """An error located at ``seg`` in the current loop."""
-        return X12Error(
-            self.path_name, reason, segment=seg.position, segment_id=seg.id, loop=self.loop
-        )
-
-    def text(self, seg: Segment, index: int) -> str:
-        """Element ``index``, which must not be empty."""
-        elements = seg[1]
-        value = elements[index] if index < len(elements) else ""
-        if not value:
-            raise self.error(seg, f"{seg.id}{index:02d} is missing")
-        return value
-
-    def opt_amount(self, seg: Segment, index: int) -> Decimal | None:
-        """Element ``index`` as a decimal (X12 ``R`` type), or ``None`` when empty."""
-        elements = seg[1]
-        value = elements[index] if index < len(elements) else ""
-        if not value:
-            return None
-        found = DECIMALS.get(value)
-        if found is not None:
-            return found
-        name = f"{seg.id}{index:02d}"
-        if not _AMOUNT.fullmatch(value):
-            raise self.error(seg, f"{name} is not a valid amount")
-        if sum(ch.isdigit() for ch in value) > _MAX_DIGITS:
-            raise self.error(seg, f"{name} has more than {_MAX_DIGITS} digits")
-        return remember(DECIMALS, value, Decimal(value))
-
-    def amount(self, seg: Segment, index: int) -> Decimal:
-        """Element ``index`` as a decimal; it must not be empty."""
-        value = self.opt_amount(seg, index)
-        if value is None:
-            raise self.error(seg, f"{seg.id}{index:02d} is missing")
-        return value
-
-    def integer(self, seg: Segment, index: int) -> int:
-        """Element ``index`` as a non-negative integer (counts, positions)."""
-        value = self.text(seg, index)
-        if not value.isdigit():
-            raise self.error(seg, f"{seg.id}{index:02d} is not a whole number")
-        return int(value)
-
-    def parse_date(self, seg: Segment, index: int, value: str) -> dt.date:
-        """``value`` (from element ``index``) as a CCYYMMDD date."""
-        found = DATES.get(value)
-        if found is not None:
-            return found
-        if _DATE.fullmatch(value):
-            try:
-                day = dt.date(int(value[:4]), int(value[4:6]), int(value[6:]))
-            except ValueError:
-                pass
-            else:
-                return remember(DATES, value, day)
-        raise self.error(seg, f"{seg.id}{index:02d} is not a valid date (CCYYMMDD)")
-
-    def opt_date(self, seg: Segment, index: int) -> dt.date | None:
-        """Element ``index`` as a CCYYMMDD date, or ``None`` when empty."""
-        value = seg.get(index)
-        return self.parse_date(seg, index, value) if value else None
-
-    def date(self, seg: Segment, index: int) -> dt.date:
-        """Element ``index`` as a CCYYMMDD date; it must not be empty."""
-        return self.parse_date(seg, index, self.text(seg, index))
-
-    def components(self, seg: Segment, index: int) -> list[str]:
-        """Element ``index`` split into its components."""
-        return seg.components(index, self.delimiters)
-
-    def entity(self, seg: Segment) -> Entity:
-        """An NM1 segment as an :class:`Entity`."""
-        e = seg[1] + _PAD
-        return _new_entity(self.text(seg, 1), e[2], e[3], e[4], e[5], e[7], e[8], e[9], seg[0])
-
-    def procedure(self, seg: Segment, index: int) -> Procedure:
-        """A procedure composite (``HC:99213:25``) at element ``index``."""
-        elements = seg[1]
-        composite = elements[index] if index < len(elements) else ""
-        key = (composite, self.delimiters.component)
-        found = _PROCEDURES.get(key)
-        if found is not None:
-            return found
-        parts = composite.split(self.delimiters.component)
-        if len(parts) < 2 or not parts[0] or not parts[1]:
-            raise self.error(seg, f"{seg.id}{index:02d} has no procedure code")
-        made = Procedure(parts[0], parts[1], tuple(m for m in parts[2:6] if m))
-        return remember(_PROCEDURES, key, made)
+Elements = list[str]
 
 
 def parse_835(
@@ -197,15 +81,30 @@ def parse_835(
             a loop segment out of place, BPR/TRN/N1*PR/N1*PE missing).
     """
     parser = _Parser(ElementReader(path_name, delimiters), control_number)
-    get = parser.handlers.get
-    for seg in segments:
-        if parser.first is None:
-            parser.feed(seg)
-            continue
-        elements = seg[1]
-        handler = get(elements[0]) if elements else None
-        if handler is not None:
-            handler(seg)
+    handlers = parser.handlers()  # local: no reference cycle keeps the parser alive
+    get = handlers.get
+    feed = parser.feed
+    raw = raw_texts(segments)
+    if raw is not None:
+        pos, texts, sep = raw
+        for text in texts:
+            e = text.split(sep)
+            if parser.first is None:
+                feed(e, pos, handlers)
+            else:
+                handler = get(e[0])
+                if handler is not None:
+                    handler(e, pos)
+            pos += 1
+    else:
+        for seg in segments:
+            e = list(seg[1])
+            if parser.first is None:
+                feed(e, seg[0], handlers)
+                continue
+            handler = get(e[0]) if e else None
+            if handler is not None:
+                handler(e, seg[0])
     return parser.finish()
 
 
@@ -264,13 +163,14 @@ class _LineDraft:
         )  # fmt: skip
 
 
-class _Parser:
-    """A one-pass state machine over the 835 loops."""
+class _Parser(Values):
+    """A one-pass state machine over the 835 loops. Handlers get the elements of one
+    segment (a list, element 0 is the id) and its position."""
 
     def __init__(self, reader: ElementReader, control_number: str) -> None:
-        self.r = reader
+        super().__init__(reader)
         self.control_number = control_number
-        self.first: Segment | None = None
+        self.first: tuple[str, int] | None = None
         self.header: dict[str, Any] = {"receiver_id": "", "production_date": None}
         self.payer: Payer | None = None
         self.payee: Payee | None = None
@@ -278,7 +178,9 @@ class _Parser:
         self.claim: _ClaimDraft | None = None
         self.line: _LineDraft | None = None
         self.plb: list[ProviderAdjustment] = []
-        self.handlers: dict[str, Callable[[Segment], None]] = {
+
+    def handlers(self) -> dict[str, Callable[[Elements, int], None]]:
+        return {
             "ST": self._st,
             "BPR": self._bpr,
             "TRN": self._trn,
@@ -298,12 +200,15 @@ class _Parser:
             "PLB": self._plb,
         }
 
-    def feed(self, seg: Segment) -> None:
-        if self.first is None and seg.id not in ENVELOPE_IDS:
-            self.first = seg
-        handler = self.handlers.get(seg.id)
+    def feed(
+        self, e: Elements, pos: int, handlers: dict[str, Callable[[Elements, int], None]]
+    ) -> None:
+        sid = e[0] if e else ""
+        if self.first is None and sid not in ENVELOPE_IDS:
+            self.first = (sid, pos)
+        handler = handlers.get(sid)
         if handler is not None:
-            handler(seg)
+            handler(e, pos)
 
     def finish(self) -> Remittance:
         self._close_claim()
@@ -323,8 +228,8 @@ class _Parser:
             raise X12Error(
                 self.r.path_name,
                 f"835 transaction set has no {what}",
-                segment=first.position if first else None,
-                segment_id=first.id if first else None,
+                segment=first[1] if first else None,
+                segment_id=first[0] if first else None,
             )
         assert self.payer is not None and self.payee is not None
         return Remittance(
@@ -333,46 +238,49 @@ class _Parser:
             payee=self.payee,
             claims=self.claims,
             provider_adjustments=self.plb,
-            position=first.position,
+            position=first[1],
             **self.header,
         )
 
     # -- header and parties ---------------------------------------------------------
-    def _st(self, seg: Segment) -> None:
-        if seg.get(1) != "835":
-            raise self.r.error(seg, f"expected an 835 transaction set, found {seg.get(1)!r}")
-        self.control_number = seg.get(2) or self.control_number
+    def _st(self, e: Elements, pos: int) -> None:
+        e = e + _PAD
+        if e[1] != "835":
+            raise self.error(e, pos, f"expected an 835 transaction set, found {e[1]!r}")
+        self.control_number = e[2] or self.control_number
 
-    def _bpr(self, seg: Segment) -> None:
+    def _bpr(self, e: Elements, pos: int) -> None:
         self.r.loop = None
         if "total_paid" in self.header:
-            raise self.r.error(seg, "second BPR in one transaction set")
-        credit_debit = self.r.text(seg, 3)
+            raise self.error(e, pos, "second BPR in one transaction set")
+        credit_debit = self.text(e, pos, 3)
         if credit_debit not in ("C", "D"):
-            raise self.r.error(seg, f"BPR03 must be C or D, found {credit_debit!r}")
+            raise self.error(e, pos, f"BPR03 must be C or D, found {credit_debit!r}")
         self.header.update(
-            handling_code=self.r.text(seg, 1),
-            total_paid=self.r.amount(seg, 2),
+            handling_code=self.text(e, pos, 1),
+            total_paid=self.amount(e, pos, 2),
             credit_debit=credit_debit,
-            payment_method=seg.get(4),
-            payment_date=self.r.opt_date(seg, 16),
-            bpr_position=seg.position,
+            payment_method=e[4] if len(e) > 4 else "",
+            payment_date=self.opt_date(e, pos, 16),
+            bpr_position=pos,
         )
 
-    def _trn(self, seg: Segment) -> None:
-        self.header.update(trace_number=self.r.text(seg, 2), trace_payer_id=seg.get(3))
+    def _trn(self, e: Elements, pos: int) -> None:
+        trace = self.text(e, pos, 2)
+        self.header.update(trace_number=trace, trace_payer_id=e[3] if len(e) > 3 else "")
 
-    def _n1(self, seg: Segment) -> None:
-        code = seg.get(1)
+    def _n1(self, e: Elements, pos: int) -> None:
+        e = e + _PAD
+        code = e[1]
         if code == "PR":
             self.r.loop = "1000A"
-            self.payer = Payer(seg.get(2), seg.get(4), [], [], seg.position)
+            self.payer = Payer(e[2], e[4], [], [], pos)
         elif code == "PE":
             self.r.loop = "1000B"
-            self.payee = Payee(seg.get(2), seg.get(3), seg.get(4), [], seg.position)
+            self.payee = Payee(e[2], e[3], e[4], [], pos)
 
-    def _ref(self, seg: Segment) -> None:
-        ref = _new_reference(self.r.text(seg, 1), seg.get(2), seg[0])
+    def _ref(self, e: Elements, pos: int) -> None:
+        ref = _new_reference(self.text(e, pos, 1), e[2] if len(e) > 2 else "", pos)
         if self.line is not None:
             self.line.references.append(ref)
         elif self.claim is not None:
@@ -386,8 +294,8 @@ class _Parser:
         elif self.r.loop is None and ref.qualifier == "EV":
             self.header["receiver_id"] = ref.value
 
-    def _dtm(self, seg: Segment) -> None:
-        qualifier, day = self.r.text(seg, 1), self.r.date(seg, 2)
+    def _dtm(self, e: Elements, pos: int) -> None:
+        qualifier, day = self.text(e, pos, 1), self.date(e, pos, 2)
         if self.line is not None:
             key = _LINE_DATES.get(qualifier)
             if key is not None:
@@ -399,91 +307,96 @@ class _Parser:
         elif qualifier == "405":
             self.header["production_date"] = day
 
-    def _per(self, seg: Segment) -> None:
+    def _per(self, e: Elements, pos: int) -> None:
         if self.r.loop == "1000A" and self.payer is not None:
-            channels = tuple((seg.get(i), seg.get(i + 1)) for i in (3, 5, 7) if seg.get(i))
-            self.payer.contacts.append(Contact(seg.get(1), seg.get(2), channels, seg.position))
+            e = e + _PAD
+            channels = tuple((e[i], e[i + 1]) for i in (3, 5, 7) if e[i])
+            self.payer.contacts.append(Contact(e[1], e[2], channels, pos))
 
-    def _lx(self, seg: Segment) -> None:
+    def _lx(self, e: Elements, pos: int) -> None:
         self._close_claim()
         self.r.loop = "2000"
 
     # -- claims ---------------------------------------------------------------------
-    def _clp(self, seg: Segment) -> None:
-        self._close_claim()
+    def _clp(self, e: Elements, pos: int) -> None:
+        if self.claim is not None:
+            self._close_claim()
         self.r.loop = "2100"
-        r = self.r
-        status = r.text(seg, 2)
+        status = self.text(e, pos, 2)
         if status not in CLAIM_STATUS:
-            raise r.error(seg, f"CLP02 claim status {status!r} is not a valid code")
-        e = seg[1] + _PAD
+            raise self.error(e, pos, f"CLP02 claim status {status!r} is not a valid code")
+        p = e + _PAD
         self.claim = _ClaimDraft((
-            r.text(seg, 1), status, r.amount(seg, 3), r.amount(seg, 4), r.opt_amount(seg, 5),
-            e[6], e[7], e[8], e[9], e[11], seg[0],
+            self.text(e, pos, 1), status, self.amount(e, pos, 3), self.amount(e, pos, 4),
+            self.opt_amount(e, pos, 5), p[6], p[7], p[8], p[9], p[11], pos,
         ))  # fmt: skip
 
-    def _need_claim(self, seg: Segment) -> _ClaimDraft:
+    def _need_claim(self, e: Elements, pos: int) -> _ClaimDraft:
         if self.claim is None:
-            raise self.r.error(seg, f"{seg.id} before any CLP")
+            raise self.error(e, pos, f"{e[0]} before any CLP")
         return self.claim
 
-    def _cas(self, seg: Segment) -> None:
-        claim = self._need_claim(seg)
+    def _cas(self, e: Elements, pos: int) -> None:
+        claim = self._need_claim(e, pos)
         target = self.line.adjustments if self.line is not None else claim.adjustments
-        target.extend(parse_cas(self.r, seg))
+        target.extend(self.cas(e, pos))
 
-    def _nm1(self, seg: Segment) -> None:
-        self._need_claim(seg).entities.append(self.r.entity(seg))
+    def _nm1(self, e: Elements, pos: int) -> None:
+        self._need_claim(e, pos).entities.append(self.entity(e, pos))
 
-    def _moa(self, seg: Segment) -> None:
-        claim = self._need_claim(seg)
-        remarks = tuple(seg.get(i) for i in range(3, 8) if seg.get(i))
+    def _moa(self, e: Elements, pos: int) -> None:
+        claim = self._need_claim(e, pos)
+        p = e + _PAD
+        remarks = tuple(p[i] for i in range(3, 8) if p[i])
         claim.outpatient = OutpatientAdjudication(
-            self.r.opt_amount(seg, 1), self.r.opt_amount(seg, 2), remarks, seg.position
+            self.opt_amount(e, pos, 1), self.opt_amount(e, pos, 2), remarks, pos
         )
 
-    def _mia(self, seg: Segment) -> None:
-        claim = self._need_claim(seg)
-        remarks = tuple(seg.get(i) for i in (5, 20, 21, 22, 23) if seg.get(i))
+    def _mia(self, e: Elements, pos: int) -> None:
+        claim = self._need_claim(e, pos)
+        p = e + _PAD * 2
+        remarks = tuple(p[i] for i in (5, 20, 21, 22, 23) if p[i])
         claim.inpatient = InpatientAdjudication(
-            self.r.opt_amount(seg, 1), self.r.opt_amount(seg, 4), remarks, seg.position
+            self.opt_amount(e, pos, 1), self.opt_amount(e, pos, 4), remarks, pos
         )
 
-    def _amt(self, seg: Segment) -> None:
-        claim = self._need_claim(seg)
-        amount = _new_amount(self.r.text(seg, 1), self.r.amount(seg, 2), seg[0])
+    def _amt(self, e: Elements, pos: int) -> None:
+        claim = self._need_claim(e, pos)
+        amount = _new_amount(self.text(e, pos, 1), self.amount(e, pos, 2), pos)
         (self.line.amounts if self.line is not None else claim.amounts).append(amount)
 
     def _close_claim(self) -> None:
-        self._close_line()
+        if self.line is not None:
+            self._close_line()
         if self.claim is not None:
             self.claims.append(self.claim.freeze())
         self.claim = None
 
     # -- service lines --------------------------------------------------------------
-    def _svc(self, seg: Segment) -> None:
-        claim = self._need_claim(seg)
-        self._close_line()
+    def _svc(self, e: Elements, pos: int) -> None:
+        claim = self._need_claim(e, pos)
+        if self.line is not None:
+            self._close_line()
         self.r.loop = "2110"
-        r = self.r
-        e = seg[1] + _PAD
-        original = r.procedure(seg, 6) if e[6] else None
+        p = e + _PAD
+        original = self.procedure(e, pos, 6) if p[6] else None
         self.line = _LineDraft((
-            len(claim.lines) + 1, r.procedure(seg, 1), r.amount(seg, 2), r.amount(seg, 3), e[4],
-            r.opt_amount(seg, 5), original, r.opt_amount(seg, 7), seg[0],
+            len(claim.lines) + 1, self.procedure(e, pos, 1), self.amount(e, pos, 2),
+            self.amount(e, pos, 3), p[4], self.opt_amount(e, pos, 5), original,
+            self.opt_amount(e, pos, 7), pos,
         ))  # fmt: skip
 
-    def _lq(self, seg: Segment) -> None:
+    def _lq(self, e: Elements, pos: int) -> None:
         line = self.line
         if line is None:
-            raise self.r.error(seg, "LQ outside a service line (SVC)")
-        qualifier, code = self.r.text(seg, 1), self.r.text(seg, 2)
+            raise self.error(e, pos, "LQ outside a service line (SVC)")
+        qualifier, code = self.text(e, pos, 1), self.text(e, pos, 2)
         if qualifier == "HE":
             line.remark_codes = (*line.remark_codes, code)
         elif qualifier == "RX":
             line.reject_codes = (*line.reject_codes, code)
         else:
-            raise self.r.error(seg, f"LQ01 must be HE or RX, found {qualifier!r}")
+            raise self.error(e, pos, f"LQ01 must be HE or RX, found {qualifier!r}")
 
     def _close_line(self) -> None:
         if self.line is not None and self.claim is not None:
@@ -492,41 +405,10 @@ class _Parser:
         self.line = None
 
     # -- provider adjustments -------------------------------------------------------
-    def _plb(self, seg: Segment) -> None:
+    def _plb(self, e: Elements, pos: int) -> None:
         self._close_claim()
         self.r.loop = None
-        self.plb.extend(parse_plb(self.r, seg))
-
-
-def parse_cas(r: ElementReader, seg: Segment) -> list[Adjustment]:
-    """The adjustments of one CAS segment: a group code, then up to 6 triples of
-    (reason, amount, quantity)."""
-    group = r.text(seg, 1)
-    if group not in ADJUSTMENT_GROUPS:
-        raise r.error(
-            seg, f"CAS01 group code {group!r} is not one of {', '.join(sorted(ADJUSTMENT_GROUPS))}"
-        )
-    elements = seg[1]
-    size = len(elements)
-    if size > 20:
-        raise r.error(seg, "CAS has more than 6 reason/amount/quantity triples")
-    e = elements + _PAD
-    position = seg[0]
-    adjustments: list[Adjustment] = []
-    for i in range(2, size, 3):
-        reason, amount = e[i], e[i + 1]
-        if not reason and not amount and not e[i + 2]:
-            continue
-        if not reason:
-            raise r.error(seg, f"CAS{i:02d} is missing: an amount has no reason code")
-        if not amount:
-            raise r.error(seg, f"CAS{i + 1:02d} is missing: reason {reason} has no amount")
-        adjustments.append(
-            _new_adjustment(group, reason, r.amount(seg, i + 1), r.opt_amount(seg, i + 2), position)
-        )
-    if not adjustments:
-        raise r.error(seg, "CAS02 is missing: a CAS needs at least one adjustment")
-    return adjustments
+        self.plb.extend(parse_plb(self.r, make_segment(pos, tuple(e))))
 
 
 def parse_plb(r: ElementReader, seg: Segment) -> list[ProviderAdjustment]:

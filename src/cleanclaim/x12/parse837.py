@@ -41,7 +41,7 @@ from cleanclaim.x12._837_hash import claim_content_hash
 from cleanclaim.x12._837_segments import add_hi, claim_type_of, read_sv1, read_sv2, read_svd
 from cleanclaim.x12._837_values import cas_adjustments, opt_decimal, parse_date, to_decimal, to_int
 from cleanclaim.x12.envelope import TransactionSet
-from cleanclaim.x12.segments import Delimiters, Segment
+from cleanclaim.x12.segments import Delimiters, raw_texts
 
 __all__ = ["claim_content_hash", "parse_837"]
 
@@ -50,8 +50,9 @@ _HL_PARENT = {"22": "20", "23": "22"}
 _LOOPS_1000 = {"41": "1000A", "40": "1000B"}
 _LOOPS_2010A = {"85": "2010AA", "87": "2010AB"}
 _LOOPS_2010B = {"IL": "2010BA", "PR": "2010BB"}
-_PAD = ("",) * 24
+_PAD = [""] * 24
 _new_claim_date = fast_constructor(ClaimDate)
+Elements = list[str]
 
 
 def parse_837(
@@ -67,13 +68,13 @@ def parse_837(
     return _Parser(ts, delimiters or ts.delimiters, str(path_name)).run()
 
 
-def _opt(seg: Segment, i: int) -> str | None:
-    return seg.get(i).strip() or None
+def _opt(e: Elements, i: int) -> str | None:
+    return (e[i] if i < len(e) else "").strip() or None
 
 
 class _Parser:
-    # Handlers read elements from ``seg[1] + _PAD`` (the elements, padded with empty
-    # strings) rather than through ``Segment.get``: same values, fewer calls.
+    # Each handler gets the elements of one segment (a list, element 0 is the id) and its
+    # position. Handlers that read several elements pad the list with empty strings first.
 
     def __init__(self, ts: TransactionSet, d: Delimiters, path: str) -> None:
         self.ts, self.d, self.path = ts, d, path
@@ -81,7 +82,8 @@ class _Parser:
         self.type: ClaimType = claim_type_of(ts, path)
         self.professional = self.type == "professional"
         self.loop = "HEADER"
-        self.bht: Segment | None = None
+        self.bht: Elements | None = None
+        self.bht_position = 0
         self.sender: Entity | None = None
         self.receiver: Entity | None = None
         self.submission: Submission | None = None
@@ -97,66 +99,80 @@ class _Parser:
         self.loops_2310 = LOOPS_2310[self.type]
         self.loops_2330 = LOOPS_2330[self.type]
         self.loops_2420 = LOOPS_2420[self.type]
-        self.handlers: dict[str, Callable[[Segment], None]] = {
+
+    def fail(self, e: Elements, pos: int, reason: str, loop: str | None = None) -> X12Error:
+        return X12Error(
+            self.path, reason, segment=pos, segment_id=e[0] if e else "", loop=loop or self.loop
+        )
+
+    def run(self) -> list[Claim]:
+        # The handler table holds bound methods; it is local so that no reference cycle
+        # keeps the parser (and its claims) alive after it returns.
+        handlers: dict[str, Callable[[Elements, int], None]] = {
             "BHT": self._bht, "HL": self._hl, "NM1": self._nm1, "PRV": self._prv,
             "REF": self._ref, "DMG": self._dmg, "SBR": self._sbr, "PAT": self._pat,
             "CLM": self._clm, "DTP": self._dtp, "CL1": self._cl1, "HI": self._hi,
             "AMT": self._amt, "CAS": self._cas, "LX": self._lx, "SV1": self._sv1,
             "SV2": self._sv2, "LIN": self._lin, "CTP": self._ctp, "SVD": self._svd,
         }  # fmt: skip
-
-    def fail(self, seg: Segment, reason: str, loop: str | None = None) -> X12Error:
-        return X12Error(
-            self.path, reason, segment=seg.position, segment_id=seg.id, loop=loop or self.loop
-        )
-
-    def run(self) -> list[Claim]:
-        get = self.handlers.get
-        seg: Segment | None = None
+        get = handlers.get
+        e: Elements = []
+        pos = 0
+        raw = raw_texts(self.ts.segments)
         try:
-            for seg in self.ts.segments:
-                elements = seg[1]
-                handler = get(elements[0]) if elements else None
-                if handler is not None:
-                    handler(seg)
+            if raw is not None:
+                pos, texts, sep = raw
+                for text in texts:
+                    e = text.split(sep)
+                    handler = get(e[0])
+                    if handler is not None:
+                        handler(e, pos)
+                    pos += 1
+            else:
+                for seg in self.ts.segments:
+                    pos, e = seg[0], list(seg[1])
+                    handler = get(e[0]) if e else None
+                    if handler is not None:
+                        handler(e, pos)
         except ValueError as exc:
-            assert seg is not None
-            raise self.fail(seg, str(exc)) from None
+            raise self.fail(e, pos, str(exc)) from None
         self._end_claim()
         return self.claims
 
     # -- header and hierarchy ----------------------------------------------------------------
 
-    def _bht(self, seg: Segment) -> None:
-        self.bht = seg
+    def _bht(self, e: Elements, pos: int) -> None:
+        self.bht, self.bht_position = e, pos
         self.loop = "HEADER"
 
-    def _hl(self, seg: Segment) -> None:
-        self._end_claim()
-        e = seg[1] + _PAD
+    def _hl(self, e: Elements, pos: int) -> None:
+        if self.claim is not None:
+            self._end_claim()
+        e = e + _PAD
         ident, parent, level = e[1].strip(), e[2].strip(), e[3].strip()
         self.loop = _HL_LOOPS.get(level, "2000")
         if not ident:
-            raise self.fail(seg, "HL01 hierarchical id is missing")
+            raise self.fail(e, pos, "HL01 hierarchical id is missing")
         hls = self.hls
         if ident in hls:
-            raise self.fail(seg, f"duplicate HL01 {ident!r}")
+            raise self.fail(e, pos, f"duplicate HL01 {ident!r}")
         if level not in _HL_LOOPS:
-            raise self.fail(seg, f"HL03 level code {level!r} is not 20, 22 or 23")
+            raise self.fail(e, pos, f"HL03 level code {level!r} is not 20, 22 or 23")
         if level in _HL_PARENT:
             want = _HL_PARENT[level]
             found = hls.get(parent)
             if found is None:
-                raise self.fail(seg, f"HL02 parent {parent!r} is not an earlier HL")
+                raise self.fail(e, pos, f"HL02 parent {parent!r} is not an earlier HL")
             if found.level != want:
                 raise self.fail(
-                    seg, f"an HL of level {level} must be under level {want}, not {found.level}"
-                )
-        self.hl = hls[ident] = HL(ident, parent, level, seg[0])
+                    e, pos,
+                    f"an HL of level {level} must be under level {want}, not {found.level}",
+                )  # fmt: skip
+        self.hl = hls[ident] = HL(ident, parent, level, pos)
         self.entity = None
 
-    def _nm1(self, seg: Segment) -> None:
-        ent = Entity(seg[1])
+    def _nm1(self, e: Elements, pos: int) -> None:
+        ent = Entity(tuple(e))
         code, self.entity = ent.code, ent
         if self.claim is None:
             hl = self.hl
@@ -185,7 +201,7 @@ class _Parser:
         elif self.line is not None:
             self.adj, self.in_2410 = None, False
             self.loop = "2420" + self.loops_2420.get(code, "")
-            self.line.providers.append(ent)
+            self.line.add_provider(ent)
         elif self.other is not None:
             self.loop = "2330" + self.loops_2330.get(code, "")
             if code == "IL":
@@ -196,14 +212,15 @@ class _Parser:
             self.loop = "2310" + self.loops_2310.get(code, "")
             self.claim.providers.setdefault(code, ent)
 
-    def _prv(self, seg: Segment) -> None:
+    def _prv(self, e: Elements, pos: int) -> None:
         if self.entity is not None:
-            self.entity.taxonomy = _opt(seg, 3)
+            self.entity.taxonomy = _opt(e, 3)
         elif self.claim is None and self.hl is not None and self.hl.level == "20":
-            self.hl.taxonomy = _opt(seg, 3)
+            self.hl.taxonomy = _opt(e, 3)
 
-    def _ref(self, seg: Segment) -> None:
-        e = seg[1] + _PAD
+    def _ref(self, e: Elements, pos: int) -> None:
+        if len(e) < 3:
+            e = e + _PAD
         qualifier, value = e[1].strip(), e[2].strip()
         entity = self.entity
         if entity is not None:
@@ -215,83 +232,85 @@ class _Parser:
                 entity.refs.append((qualifier, value))
         elif self.line is not None:
             if not self.in_2410 and self.adj is None:
-                self.line.refs.setdefault(qualifier, value)
+                self.line.add_ref(qualifier, value)
         elif self.claim is not None and self.other is None:
             self.claim.refs.setdefault(qualifier, value)
 
-    def _dmg(self, seg: Segment) -> None:
+    def _dmg(self, e: Elements, pos: int) -> None:
         entity = self.entity
         if entity is None:
             return
-        e = seg[1] + _PAD
+        e = e + _PAD
         if e[2].strip():
             when = parse_date(e[1].strip() or "D8", e[2], "DMG02")
             entity.birth_date = when.start
         entity.sex = e[3].strip() or None
 
-    def _sbr(self, seg: Segment) -> None:
+    def _sbr(self, e: Elements, pos: int) -> None:
         self.entity = None
-        if not seg.get(1).strip():
+        if len(e) < 2 or not e[1].strip():
             raise ValueError("SBR01 payer responsibility sequence is missing")
         if self.claim is None:
             if self.hl is None or self.hl.level != "22":
-                raise self.fail(seg, "SBR outside a subscriber HL (level 22)")
+                raise self.fail(e, pos, "SBR outside a subscriber HL (level 22)")
             self.loop = "2000B"
-            self.hl.sbr = seg
+            self.hl.sbr = tuple(e)
             return
         if self.line is not None:
-            raise self.fail(seg, "other-payer SBR (loop 2320) after the service lines")
+            raise self.fail(e, pos, "other-payer SBR (loop 2320) after the service lines")
         self.loop = "2320"
-        self.other = OtherPayerBuilder(seg)
+        self.other = OtherPayerBuilder(e, pos)
         if self.claim.other_payers is None:
             self.claim.other_payers = []
         self.claim.other_payers.append(self.other)
 
-    def _pat(self, seg: Segment) -> None:
+    def _pat(self, e: Elements, pos: int) -> None:
         if self.claim is None and self.hl is not None and self.hl.level == "23":
-            self.hl.relationship = _opt(seg, 1)
+            self.hl.relationship = _opt(e, 1)
 
     # -- claim (2300) ---------------------------------------------------------------------
 
-    def _clm(self, seg: Segment) -> None:
-        self._end_claim()
+    def _clm(self, e: Elements, pos: int) -> None:
+        if self.claim is not None:
+            self._end_claim()
         self.loop = "2300"
         self.entity = None
         hl = self.hl
         if hl is None or hl.level not in ("22", "23"):
-            raise self.fail(seg, "CLM outside a subscriber or patient HL")
-        e = seg[1] + _PAD
+            raise self.fail(e, pos, "CLM outside a subscriber or patient HL")
+        e = e + _PAD
         claim_id = e[1].strip()
         if not claim_id:
-            raise self.fail(seg, "CLM01 patient control number is missing")
+            raise self.fail(e, pos, "CLM01 patient control number is missing")
         if not e[2].strip():
-            raise self.fail(seg, "CLM02 total claim charge is missing")
+            raise self.fail(e, pos, "CLM02 total claim charge is missing")
         total = to_decimal(e[2], "CLM02")
         c05 = [c.strip() for c in e[5].split(self.component)] + ["", "", ""]
         if not c05[0]:
             what = "place of service" if self.professional else "facility type code"
-            raise self.fail(seg, f"CLM05-1 {what} is missing")
+            raise self.fail(e, pos, f"CLM05-1 {what} is missing")
         if not c05[2]:
-            raise self.fail(seg, "CLM05-3 claim frequency code is missing")
+            raise self.fail(e, pos, "CLM05-3 claim frequency code is missing")
         sub_hl = hl if hl.level == "22" else self.hls[hl.parent]
         bill_hl = self.hls[sub_hl.parent]
         if bill_hl.billing is None:
-            raise self.fail(seg, "no billing provider (NM1*85 in loop 2010AA) for this claim")
+            raise self.fail(e, pos, "no billing provider (NM1*85 in loop 2010AA) for this claim")
         if sub_hl.sbr is None:
-            raise self.fail(seg, "no SBR in loop 2000B for this claim")
+            raise self.fail(e, pos, "no SBR in loop 2000B for this claim")
         if sub_hl.subscriber is None:
-            raise self.fail(seg, "no subscriber (NM1*IL in loop 2010BA) for this claim")
+            raise self.fail(e, pos, "no subscriber (NM1*IL in loop 2010BA) for this claim")
         if sub_hl.payer is None:
-            raise self.fail(seg, "no payer (NM1*PR in loop 2010BB) for this claim")
-        subscriber = sub_hl.subscriber.person(_opt(sub_hl.sbr, 2))
+            raise self.fail(e, pos, "no payer (NM1*PR in loop 2010BB) for this claim")
+        sbr = sub_hl.sbr
+        subscriber = sub_hl.subscriber.person((sbr[2] if len(sbr) > 2 else "").strip() or None)
         patient: Person = subscriber
         if hl.level == "23":
             if hl.patient is None:
-                raise self.fail(seg, "no patient (NM1*QC in loop 2010CA) for this claim")
+                raise self.fail(e, pos, "no patient (NM1*QC in loop 2010CA) for this claim")
             patient = hl.patient.person(hl.relationship)
         self.claim = ClaimBuilder(
-            seg,
-            hl,
+            e,
+            pos,
             claim_id,
             total,
             c05[0],
@@ -303,21 +322,22 @@ class _Parser:
             patient,
         )
 
-    def _dtp(self, seg: Segment) -> None:
-        e = seg[1] + _PAD
-        qualifier, fmt, value = e[1].strip(), e[2].strip(), e[3]
+    def _dtp(self, e: Elements, pos: int) -> None:
+        if len(e) < 4:
+            e = e + _PAD
+        qualifier, value = e[1].strip(), e[3]
         if self.adj is not None:
             if qualifier == "573":
-                self.adj.adjudication_date = parse_date(fmt, value, "DTP03").start
+                self.adj.adjudication_date = parse_date(e[2].strip(), value, "DTP03").start
         elif self.line is not None:
             if qualifier == "472":
-                when = parse_date(fmt, value, "DTP03")
+                when = parse_date(e[2].strip(), value, "DTP03")
                 self.line.service_from, self.line.service_to = when.start, when.end or when.start
         elif self.other is not None:
             if qualifier == "573":
-                self.other.adjudication_date = parse_date(fmt, value, "DTP03").start
+                self.other.adjudication_date = parse_date(e[2].strip(), value, "DTP03").start
         elif self.claim is not None:
-            when = parse_date(fmt, value, "DTP03")
+            when = parse_date(e[2].strip(), value, "DTP03")
             claim = self.claim
             if claim.dates is None:
                 claim.dates = []
@@ -329,74 +349,77 @@ class _Parser:
             elif qualifier == "096":
                 claim.discharge_hour = when.time
 
-    def _cl1(self, seg: Segment) -> None:
+    def _cl1(self, e: Elements, pos: int) -> None:
         if self.claim is not None:
-            self.claim.cl1 = seg
+            self.claim.cl1 = e
 
-    def _hi(self, seg: Segment) -> None:
+    def _hi(self, e: Elements, pos: int) -> None:
         claim = self.claim
         if claim is not None and self.line is None:
-            add_hi(claim, seg, self.d)
+            add_hi(claim, e, self.d)
 
-    def _amt(self, seg: Segment) -> None:
+    def _amt(self, e: Elements, pos: int) -> None:
         if self.other is not None and self.line is None:
-            if seg.get(1).strip() == "D":
-                self.other.paid = to_decimal(seg.get(2), "AMT02")
-            elif seg.get(1).strip() == "EAF":
-                self.other.remaining = to_decimal(seg.get(2), "AMT02")
+            e = e + _PAD
+            if e[1].strip() == "D":
+                self.other.paid = to_decimal(e[2], "AMT02")
+            elif e[1].strip() == "EAF":
+                self.other.remaining = to_decimal(e[2], "AMT02")
 
-    def _cas(self, seg: Segment) -> None:
+    def _cas(self, e: Elements, pos: int) -> None:
         if self.adj is not None:
-            self.adj.adjustments.extend(cas_adjustments(seg))
+            self.adj.adjustments.extend(cas_adjustments(e))
         elif self.other is not None and self.line is None:
-            self.other.adjustments.extend(cas_adjustments(seg))
+            self.other.adjustments.extend(cas_adjustments(e))
 
     # -- service lines (2400-2430) -----------------------------------------------------------
 
-    def _lx(self, seg: Segment) -> None:
+    def _lx(self, e: Elements, pos: int) -> None:
         if self.claim is None:
-            raise self.fail(seg, "LX outside a claim (no CLM before it)")
-        self._end_line()
+            raise self.fail(e, pos, "LX outside a claim (no CLM before it)")
+        if self.line is not None:
+            self._end_line()
         self.other = self.entity = self.adj = None
         self.in_2410 = False
         self.loop = "2400"
-        self.line = LineBuilder(seg, to_int(seg.get(1), "LX01"))
+        self.line = LineBuilder(pos, to_int(e[1] if len(e) > 1 else "", "LX01"))
 
-    def _service(self, seg: Segment, wanted: ClaimType) -> LineBuilder:
+    def _service(self, e: Elements, pos: int, wanted: ClaimType) -> LineBuilder:
         line = self.line
         if line is None:
-            raise self.fail(seg, f"{seg.id} outside a service line (no LX before it)")
+            raise self.fail(e, pos, f"{e[0]} outside a service line (no LX before it)")
         if self.type != wanted:
             kind = "837P" if self.professional else "837I"
-            raise self.fail(seg, f"{seg.id} ({wanted} service line) in an {kind}")
-        if line.service is not None:
-            raise self.fail(seg, f"second service segment in one line ({seg.id})")
-        line.service = seg
+            raise self.fail(e, pos, f"{e[0]} ({wanted} service line) in an {kind}")
+        if line.has_service:
+            raise self.fail(e, pos, f"second service segment in one line ({e[0]})")
+        line.has_service = True
         return line
 
-    def _sv1(self, seg: Segment) -> None:
-        read_sv1(self._service(seg, "professional"), seg, self.d)
+    def _sv1(self, e: Elements, pos: int) -> None:
+        read_sv1(self._service(e, pos, "professional"), e, self.d)
 
-    def _sv2(self, seg: Segment) -> None:
-        read_sv2(self._service(seg, "institutional"), seg, self.d)
+    def _sv2(self, e: Elements, pos: int) -> None:
+        read_sv2(self._service(e, pos, "institutional"), e, self.d)
 
-    def _lin(self, seg: Segment) -> None:
+    def _lin(self, e: Elements, pos: int) -> None:
         if self.line is not None:
             self.loop, self.in_2410, self.entity = "2410", True, None
-            if seg.get(2).strip() == "N4":
-                self.line.ndc = _opt(seg, 3)
+            if len(e) > 2 and e[2].strip() == "N4":
+                self.line.ndc = _opt(e, 3)
 
-    def _ctp(self, seg: Segment) -> None:
+    def _ctp(self, e: Elements, pos: int) -> None:
         if self.line is not None and self.in_2410:
-            self.line.ndc_quantity = opt_decimal(seg.get(4), "CTP04")
-            self.line.ndc_unit = seg.components(5, self.d)[0].strip() or None
+            e = e + _PAD
+            self.line.ndc_quantity = opt_decimal(e[4], "CTP04")
+            self.line.ndc_unit = e[5].split(self.component)[0].strip() or None
 
-    def _svd(self, seg: Segment) -> None:
+    def _svd(self, e: Elements, pos: int) -> None:
         if self.line is None:
-            raise self.fail(seg, "SVD outside a service line (no LX before it)")
+            raise self.fail(e, pos, "SVD outside a service line (no LX before it)")
         self.loop, self.in_2410, self.entity = "2430", False, None
-        self.adj = read_svd(seg, self.d)
-        self.line.adjudications.append(self.adj)
+        self.adj = read_svd(e, pos, self.d)
+        self.line.add_adjudication(self.adj)
 
     # -- freezing ---------------------------------------------------------------------------
 
@@ -405,9 +428,10 @@ class _Parser:
         self.line = self.adj = None
         if line is None or claim is None:
             return
-        if line.service is None:
+        if not line.has_service:
             wanted = "SV1" if self.professional else "SV2"
-            raise self.fail(line.lx, f"service line has no {wanted}", "2400")
+            lx = ["LX"]
+            raise self.fail(lx, line.position, f"service line has no {wanted}", "2400")
         claim.lines.append(freeze_line(line))
 
     def _submission(self) -> Submission:
@@ -416,15 +440,16 @@ class _Parser:
                 self.submission = build_submission(self.bht, self.sender, self.receiver, self.ts)
             except ValueError as exc:
                 assert self.bht is not None
-                raise self.fail(self.bht, str(exc), "HEADER") from None
+                raise self.fail(self.bht, self.bht_position, str(exc), "HEADER") from None
         return self.submission
 
     def _end_claim(self) -> None:
         cb = self.claim
         if cb is None:
             return
-        self._end_line()
+        if self.line is not None:
+            self._end_line()
         self.claim = self.other = self.entity = None
         if not cb.lines:
-            raise self.fail(cb.clm, "claim has no service lines (loop 2400)", "2300")
+            raise self.fail(["CLM"], cb.position, "claim has no service lines (loop 2400)", "2300")
         self.claims.append(freeze_claim(cb, self.type, self._submission(), self.d))

@@ -38,6 +38,7 @@ __all__ = [
     "DEFAULT_CHUNK_SIZE",
     "DEFAULT_MAX_SEGMENT_BYTES",
     "ISA_LENGTH",
+    "Chunk",
     "InterchangeInfo",
     "X12Reader",
     "iter_segments",
@@ -78,6 +79,31 @@ def _find_start(joined: str, term: str, prefix: str, test: Callable[[str], bool]
 
 def _looks_like_isa(text: str) -> bool:
     return text.startswith("ISA") and (len(text) == 3 or not text[3].isalnum())
+
+
+class Chunk:
+    """A run of ordinary segments from one read: their texts (trimmed, none empty), the
+    position of the first, and the delimiters needed to split them."""
+
+    __slots__ = ("element", "first", "joined", "terminator", "texts")
+
+    def __init__(
+        self, first: int, texts: list[str], element: str, terminator: str, joined: str | None
+    ) -> None:
+        self.first, self.texts, self.element, self.terminator = first, texts, element, terminator
+        self.joined = joined
+        """``terminator.join(texts)`` when it was at hand, else ``None``."""
+
+    def text(self) -> str:
+        """The segment texts joined by the segment terminator."""
+        if self.joined is None:
+            self.joined = self.terminator.join(self.texts)
+        return self.joined
+
+    def segments(self) -> list[Segment]:
+        """The segments as :class:`Segment` values."""
+        elements = map(tuple, map(str.split, self.texts, repeat(self.element)))
+        return list(map(_new_tuple, repeat(Segment), zip(count(self.first), elements)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +260,15 @@ class X12Reader:
         before that list is yielded. A fatal error is raised only after every segment before
         it has been yielded.
         """
+        for batch in self.raw_batches():
+            if isinstance(batch, Chunk):
+                yield batch.segments()
+            else:
+                yield batch
+
+    def raw_batches(self) -> Iterator[list[Segment] | Chunk]:
+        """As :meth:`batches`, but runs of ordinary segments come as :class:`Chunk` values
+        (segment texts, not yet split into elements), which cost far less to make."""
         if isinstance(self._source, Path):
             try:
                 fh = self._source.open("rb")
@@ -251,18 +286,18 @@ class X12Reader:
     ) -> X12Error:
         return X12Error(self.path_name, reason, segment=position, segment_id=segment_id)
 
-    def _batches(self, fh: BinaryIO) -> Iterator[list[Segment]]:
+    def _batches(self, fh: BinaryIO) -> Iterator[list[Segment] | Chunk]:
         buf = _Buffer(fh, self.chunk_size)
         position = 0
         in_interchange = False
         started = False
         while True:
             if in_interchange:
-                batch, in_interchange = self._fast(buf, position)
-                if batch:
-                    position = batch[-1][0]
-                    yield batch
-                    if not in_interchange:  # the batch ended with an IEA
+                chunk, in_interchange = self._fast(buf, position)
+                if chunk is not None:
+                    position += len(chunk.texts)
+                    yield chunk
+                    if not in_interchange:  # the chunk ended with an IEA
                         continue
             # The slow path: one segment, whatever it is (an ISA, damage, the end of the
             # file, a segment cut by the end of the buffer).
@@ -304,13 +339,13 @@ class X12Reader:
                 in_interchange = False
             yield [seg]
 
-    def _fast(self, buf: _Buffer, position: int) -> tuple[list[Segment], bool]:
-        """Every ordinary segment that lies whole in the buffer, split in one go.
+    def _fast(self, buf: _Buffer, position: int) -> tuple[Chunk | None, bool]:
+        """Every ordinary segment that lies whole in the buffer, cut out in one go.
 
         Stops before the first segment that needs the slow path (an ISA, an overlong
-        segment, a line break inside a segment) and after an IEA. Returns the segments and
-        whether the interchange is still open. The work per segment is done by C-level
-        ``map``/``zip`` pipelines; Python code runs per chunk.
+        segment, a line break inside a segment) and after an IEA. Returns the segments (or
+        ``None``) and whether the interchange is still open. The work per segment is done
+        by C-level string methods; Python code runs per chunk.
         """
         term, text, pos = self._terminator, buf.text, buf.pos
         last = text.rfind(term, pos)
@@ -318,10 +353,12 @@ class X12Reader:
             text, pos = buf.text, buf.pos
             last = text.rfind(term, pos)
         if last < pos:
-            return [], True
-        pieces = text[pos:last].split(term)
+            return None, True
+        body = text[pos:last]
+        pieces = body.split(term)
         segs = list(map(str.strip, pieces, repeat(self._strip)))
-        joined = term.join(segs)  # no terminator inside a piece: a match never spans two
+        # ``str.strip`` returns the very string when there is nothing to trim
+        joined = body if segs == pieces else term.join(segs)
         stop = len(segs)
         if max(map(len, pieces)) > self.max_segment_bytes:
             limit = self.max_segment_bytes
@@ -336,17 +373,19 @@ class X12Reader:
         iea = _find_start(joined, term, "IEA", lambda s: s == "IEA" or s[3] == sep)
         if iea < stop:
             stop, still_open = iea + 1, False
+        kept: str | None = joined
         if stop == len(segs):
             buf.pos = last + 1
         else:
             buf.pos = pos + sum(map(len, pieces[:stop])) + stop
             del segs[stop:]
+            kept = None
         if "" in segs:
             segs = [s for s in segs if s]
-        elements = map(tuple, map(str.split, segs, repeat(sep)))
-        return list(
-            map(_new_tuple, repeat(Segment), zip(count(position + 1), elements))
-        ), still_open
+            kept = None
+        if not segs:
+            return None, still_open
+        return Chunk(position + 1, segs, sep, term, kept), still_open
 
     def _read_segment(self, buf: _Buffer, position: int) -> Segment | None:
         d = self.delimiters

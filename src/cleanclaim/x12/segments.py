@@ -6,11 +6,13 @@ Every parser above this layer sees segments as :class:`Segment` values, each car
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import count, repeat
 from operator import itemgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["Delimiters", "Segment", "make_segment"]
+__all__ = ["Delimiters", "Segment", "SegmentList", "make_segment", "raw_texts"]
 
 
 @dataclass(frozen=True)
@@ -91,3 +93,60 @@ _new_tuple = tuple.__new__
 def make_segment(position: int, elements: tuple[str, ...]) -> Segment:
     """``Segment(position, elements)`` without the Python-level constructor call."""
     return _new_tuple(Segment, (position, elements))
+
+
+class SegmentList(list[Segment]):
+    """A list of segments made from their texts on first use.
+
+    The envelope layer keeps a transaction set as the texts of its segments (one string
+    each, positions consecutive from ``first``); the parsers read those texts directly
+    (:func:`raw_texts`), and the :class:`Segment` values are only made when something
+    else reads the list. It is then an ordinary list.
+    """
+
+    __slots__ = ("_raw",)
+
+    def __init__(self, first: int = 1, texts: list[str] | None = None, element: str = "*") -> None:
+        super().__init__()
+        self._raw: tuple[int, list[str], str] | None = (first, texts, element) if texts else None
+
+    def _fill(self) -> None:
+        raw = self._raw
+        if raw is not None:
+            self._raw = None
+            first, texts, element = raw
+            elements = map(tuple, map(str.split, texts, repeat(element)))
+            list.extend(self, map(_new_tuple, repeat(Segment), zip(count(first), elements)))
+
+
+def _filling(name: str) -> Callable[..., Any]:
+    method = getattr(list, name)
+
+    def call(self: SegmentList, *args: Any, **kwargs: Any) -> Any:
+        self._fill()
+        for arg in args:
+            if type(arg) is SegmentList:
+                arg._fill()
+        return method(self, *args, **kwargs)
+
+    call.__name__ = name
+    return call
+
+
+for _name in (
+    "__add__", "__contains__", "__delitem__", "__eq__", "__ge__", "__getitem__", "__gt__",
+    "__iadd__", "__imul__", "__iter__", "__le__", "__len__", "__lt__", "__mul__", "__ne__",
+    "__reduce_ex__", "__repr__", "__reversed__", "__rmul__", "__setitem__", "__sizeof__",
+    "append", "clear", "copy", "count", "extend", "index", "insert", "pop", "remove",
+    "reverse", "sort",
+):  # fmt: skip
+    setattr(SegmentList, _name, _filling(_name))
+
+
+def raw_texts(segments: object) -> tuple[int, list[str], str] | None:
+    """``(first position, segment texts, element separator)`` of a :class:`SegmentList`
+    whose segments have not been made yet, else ``None``."""
+    if type(segments) is SegmentList:
+        raw: tuple[int, list[str], str] | None = segments._raw
+        return raw
+    return None
