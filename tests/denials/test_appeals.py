@@ -28,7 +28,13 @@ from cleanclaim.errors import UsageError
 from cleanclaim.storage.tables_denials import AppealRow, DenialRow
 from cleanclaim.storage.tables_x12 import ClaimEvent, ClaimRow
 from cleanclaim.x12.generate.claims837 import write_837p
-from cleanclaim.x12.generate.model import GenClaim, GenOtherPayer, Payer, Subscriber
+from cleanclaim.x12.generate.model import (
+    GenClaim,
+    GenOtherPayer,
+    Payer,
+    Practitioner,
+    Subscriber,
+)
 
 D = dt.date
 FILED = D(2026, 4, 10)
@@ -50,9 +56,17 @@ def _line0(**changes: Any) -> Callable[[GenClaim], GenClaim]:
     return lambda c: replace(c, lines=(replace(c.lines[0], **changes), *c.lines[1:]))
 
 
+DOCTOR = Practitioner("1245319599", "ALDERWICK", "MAYA", "207Q00000X")
+OTHER_DOCTOR = Practitioner("1679576722", "BRENNOCK", "OWEN", "207R00000X")
+
+
+def replace_base(**changes: Any) -> GenClaim:
+    return replace(BASE, **changes)
+
+
 OTHER = GenOtherPayer("P", Payer("MCR01", "DEMO MEDICARE"), Subscriber("1EG4TE5MK72", PATIENT),
                       "MB", Decimal("50.00"))  # fmt: skip
-CHANGE_CASES: list[tuple[str, Callable[[GenClaim], GenClaim], list[str]]] = [
+CHANGE_CASES: list[tuple[Any, ...]] = [
     ("frequency-and-reference-only",
      lambda c: replace(c, frequency="7", original_reference="PCN-CMP1-1"), []),
     ("charge-only", _line0(charge=Decimal("125.00")), []),
@@ -68,13 +82,22 @@ CHANGE_CASES: list[tuple[str, Callable[[GenClaim], GenClaim], list[str]]] = [
     ("cob-added", lambda c: replace(c, other_payers=(OTHER,), sbr_sequence="S"),
      ["payer", "cob"]),
     ("authorization-added", lambda c: replace(c, prior_auth="PA123456"), ["authorization"]),
+    ("rendering-provider-added", lambda c: replace(c, rendering=DOCTOR), ["providers"]),
+    ("rendering-provider-changed", lambda c: replace(c, rendering=DOCTOR),
+     ["providers"], replace_base(rendering=OTHER_DOCTOR)),
+    ("rendering-provider-renamed", lambda c: replace(c, rendering=DOCTOR),
+     [], replace_base(rendering=replace(DOCTOR, last_name="RENAMED"))),
+    ("place-of-service", lambda c: replace(c, place_of_service="02"), ["place-of-service"]),
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("change", "expected"), [c[1:] for c in CHANGE_CASES],
+@pytest.mark.parametrize(("change", "expected", "base"),
+                         [(c[1], c[2], c[3] if len(c) > 3 else BASE) for c in CHANGE_CASES],
                          ids=[c[0] for c in CHANGE_CASES])  # fmt: skip
-def test_claim_changes(change: Callable[[GenClaim], GenClaim], expected: list[str]) -> None:
-    assert claim_changes(_json(BASE), _json(change(BASE))) == expected
+def test_claim_changes(
+    change: Callable[[GenClaim], GenClaim], expected: list[str], base: GenClaim
+) -> None:
+    assert claim_changes(_json(base), _json(change(base))) == expected
 
 
 def test_modifier_order_alone_is_no_change() -> None:
@@ -327,6 +350,8 @@ RESUBMISSIONS = [
     ("unchanged-replacement-paid", "4", None, "7", True),
     ("changed-replacement-paid", "4", _line0(modifiers=("GP", "59")), "7", False),
     ("unchanged-replacement-documentation-cause", "50", None, "7", False),
+    ("replacement-names-the-rendering-provider", "16", lambda c: replace(c, rendering=DOCTOR),
+     "7", False),
     ("frequency-1-resubmission-not-compared", "4", _line0(charge=Decimal("101.00")), "1",
      False),
 ]  # fmt: skip

@@ -42,6 +42,21 @@ def test_reversal_then_payment_of_the_same_version_is_a_payer_error(world: World
     assert denial_kpis(rows)["denied_lines"] == 1
 
 
+def test_denial_reprocessed_into_the_deductible_is_a_payer_error(world: World) -> None:
+    """The payer lifts its denial but the allowed amount all goes to the deductible: the
+    line is processed (CLP02 1), paid 0, and no longer denied."""
+    world.submit(claim("C1", "100.00"))
+    world.remit(clp("C1", "4", svc(0, "100.00", "CO-97:100.00", rarcs=("M80",))))
+    world.remit(
+        clp("C1", "22", svc(0, "100.00", "CO-97:100.00", sign=-1), charge="-100.00"),
+        clp("C1", "1", svc(0, "100.00", "CO-45:30.00", "PR-1:70.00"), pcn="PCN2"),
+    )  # fmt: skip
+    world.classify()
+    (row,) = [r for r in world.rows() if r.carc == "97" and r.amount > 0]
+    assert (row.root_cause, row.original_root_cause, row.counted) == (
+        "payer-error", "coding", True)  # fmt: skip
+
+
 def test_reversal_with_the_same_denial_again_counts_it_once(world: World) -> None:
     world.submit(claim("C1", "100.00", "40.00"))
     first = clp("C1", "1", svc(0, "100.00", "CO-45:30.00"), svc(1, "40.00", "CO-50:40.00"))

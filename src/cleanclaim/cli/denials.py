@@ -11,12 +11,19 @@ import csv
 import re
 import sys
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from cleanclaim.cli._common import console, current_practice, current_user, print_json
+from cleanclaim.cli._common import (
+    Format,
+    console,
+    current_practice,
+    current_user,
+    print_json,
+)
 from cleanclaim.errors import UsageError
 
 app = typer.Typer(help="Denials: root causes, work queue, appeals, patterns.", no_args_is_help=True)
@@ -292,6 +299,48 @@ def appeal(
     for denial_id, why in result.not_payer_error:
         console.print(f"denial {denial_id} is not payer-error: {why}", markup=False,
                       highlight=False)  # fmt: skip
+
+
+@app.command("appeals-import")
+def appeals_import(
+    file: Annotated[Path, typer.Argument(
+        help="CSV with columns claim_id, filed_on, outcome, paid, outcome_on, filed_by, "
+             "payer_id, payer_claim_number, level.", metavar="FILE")],
+    format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+) -> None:  # fmt: skip
+    """Import an appeals log (CSV), outcomes included; checked whole first (errors as
+    path:line). Rows whose 835 claim is not stored are skipped and listed (exit code 1)."""
+    from cleanclaim.cli.admin import upgrade_database
+    from cleanclaim.denials.appeals_import import AppealsFileError, import_appeals_csv
+    from cleanclaim.storage.accounts import actor
+    from cleanclaim.storage.db import session_scope
+
+    upgrade_database()
+    with session_scope() as session:
+        who = actor(session, current_user(), current_practice())
+        _prepare(session, who)
+    try:
+        with session_scope() as session:
+            report = import_appeals_csv(session, who, file)
+    except AppealsFileError as exc:
+        for message in exc.errors:
+            sys.stderr.write(f"error: {message}\n")
+        sys.stderr.write(f"error: {file}: nothing imported\n")
+        raise typer.Exit(1) from None
+    if format is Format.json:
+        print_json(report.to_json())
+    else:
+        console.print(
+            f"{report.path}: {report.rows} rows, {report.filed} appeals filed, "
+            f"{report.decided} outcomes recorded, {report.already} already known, "
+            f"{report.payer_error} denials reclassified as payer-error, "
+            f"{len(report.skipped)} skipped", markup=False, highlight=False,
+        )  # fmt: skip
+        for line, why in report.skipped:
+            console.print(f"{report.path}:{line}: skipped: {why}", markup=False,
+                          highlight=False)  # fmt: skip
+    if report.skipped:
+        raise typer.Exit(1)
 
 
 @app.command("patterns")

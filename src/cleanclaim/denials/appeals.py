@@ -56,6 +56,8 @@ class AppealResult:
     """Denials reclassified as payer-error by this outcome."""
     not_payer_error: list[tuple[int, str]] = field(default_factory=list)
     """Overturned denials that stay as classified, with the reason."""
+    decided_now: bool = False
+    """The outcome was recorded by this call (not before)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -133,6 +135,72 @@ def record_appeal(
     return result
 
 
+def record_appeal_of_remit(
+    session: Session,
+    who: Actor,
+    remit_claim_id: int,
+    *,
+    filed_on: dt.date,
+    filed_by: str,
+    level: int | None = None,
+    outcome: str | None = None,
+    paid: Decimal | None = None,
+    outcome_on: dt.date | None = None,
+) -> AppealResult:
+    """Record an appeal of the denials of one 835 claim (a CLP loop), as an appeals file
+    tells it: who filed it, its level, and when it was decided come from the file.
+
+    Unlike :func:`record_appeal`, the denials need not be open: a file is often imported
+    after the remittance that answered the appeal (a reversal and a new payment). The
+    appeal covers the counted, appealable denials of that CLP. The same claim and filing
+    date again updates nothing but a missing outcome.
+
+    Raises:
+        UsageError: the CLP is not matched to a claim, has no appealable denial, or the
+            outcome conflicts with the one stored.
+    """
+    decided = outcome_on or filed_on
+    _check(outcome, paid, filed_on, dt.date.today())
+    if decided < filed_on:
+        raise UsageError(f"the outcome date {decided.isoformat()} is before the filing date "
+                         f"{filed_on.isoformat()}")  # fmt: skip
+    remit = session.get(RemitClaimRow, remit_claim_id)
+    if remit is None or remit.practice_id != who.practice_id or remit.claim_id is None:
+        raise UsageError(f"835 claim {remit_claim_id} is not matched to a stored claim")
+    version = session.get(ClaimRow, remit.claim_id)
+    assert version is not None
+    family = claim_family(session, version)
+    appeals = list(session.scalars(
+        select(AppealRow)
+        .where(AppealRow.practice_id == who.practice_id,
+               AppealRow.claim_id.in_([r.id for r in family]))
+        .order_by(AppealRow.filed_on, AppealRow.id)
+    ))  # fmt: skip
+    appeal = next((a for a in appeals if a.filed_on == filed_on), None)
+    created = appeal is None
+    if appeal is None:
+        denials = [d for d in session.scalars(
+            select(DenialRow)
+            .where(DenialRow.practice_id == who.practice_id,
+                   DenialRow.remit_claim_id == remit_claim_id,
+                   DenialRow.superseded_by.is_(None), DenialRow.denial.is_(True),
+                   DenialRow.counted.is_(True))
+            .order_by(DenialRow.id)
+        ) if appealable(d.carc)]  # fmt: skip
+        if not denials:
+            raise UsageError(f"claim {version.claim_key}: the 835 claim "
+                             f"{remit.payer_claim_number} has no appealable denial")  # fmt: skip
+        if level is None:
+            level = 1 + sum(1 for a in appeals if a.filed_on < filed_on)
+        appeal = _create(session, who, version, denials, filed_on, filed_by, level)
+    result = AppealResult(appeal.id, appeal.claim_key, version.clm01, appeal.level,
+                          appeal.filed_on, appeal.filed_by, appeal.outcome, appeal.paid,
+                          list(appeal.denial_ids), created)  # fmt: skip
+    if outcome is not None:
+        _decide(session, who, appeal, version, outcome, paid, decided, result)
+    return result
+
+
 def _open_denials(session: Session, practice_id: int, claim_id: int) -> list[DenialRow]:
     """Current denials of a claim version whose 835 claim was not re-adjudicated since."""
     readjudicated = select(RemitClaimRow.previous_id).where(
@@ -179,10 +247,17 @@ def _new_appeal(
         raise UsageError(f"--filed: {filed_on.isoformat()} is before the denial it appeals "
                          f"(remittance of {min(noticed).isoformat()})")  # fmt: skip
     level = 1 + sum(1 for a in appeals if a.filed_on < filed_on)
+    return _create(session, who, version, denials, filed_on, who.user, level)
+
+
+def _create(
+    session: Session, who: Actor, version: ClaimRow, denials: list[DenialRow],
+    filed_on: dt.date, filed_by: str, level: int,
+) -> AppealRow:  # fmt: skip
     appeal = AppealRow(
         practice_id=who.practice_id, created_by=who.user, claim_id=version.id,
         claim_key=version.claim_key, denial_ids=[d.id for d in denials], filed_on=filed_on,
-        filed_by=who.user, level=level, outcome=None, paid=None, outcome_on=None, notes="",
+        filed_by=filed_by, level=level, outcome=None, paid=None, outcome_on=None, notes="",
     )  # fmt: skip
     session.add(appeal)
     session.flush()
@@ -218,7 +293,7 @@ def _decide(
             )
         return
     appeal.outcome, appeal.paid, appeal.outcome_on = outcome, paid, today
-    result.outcome, result.paid = outcome, paid
+    result.outcome, result.paid, result.decided_now = outcome, paid, True
     _event(session, who, version, "appealed" if outcome == "upheld" else "closed",
            f"appeal-{outcome}", today,
            {"appeal": appeal.id, "paid": None if paid is None else f"{paid:.2f}"})  # fmt: skip

@@ -17,7 +17,9 @@ An *adjudication group* is every CLP loop of one payer for one claim version (or
   same line (each denied line and claim is counted once).
 * a denial reversed or corrected into a payment of the *same* claim version (no change by
   the practice) becomes ``payer-error``, unless its cause was documentation, eligibility
-  or authorization; the original root cause is kept in ``original_root_cause``.
+  or authorization; the original root cause is kept in ``original_root_cause``. A payment
+  is a processed CLP (:data:`PROCESSED`) that no longer denies the line (or, for a
+  claim-level denial, the claim), even when all of it went to the patient's deductible.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ CLASSIFIER = "denials-1"
 
 NOT_PAYER_ERROR = frozenset({"documentation", "eligibility", "authorization"})
 SECONDARY = frozenset({"2", "3", "20", "21"})
+PROCESSED = frozenset({"1", "2", "3", "19", "20", "21"})
+"""CLP02 values of a processed claim (paid, or applied to the patient's share)."""
 DUPLICATE_CARCS = frozenset({"18", "B13"})
 AUTH_CARCS = frozenset({"197", "15"})
 _ZERO = Decimal(0)
@@ -316,15 +320,13 @@ def _resolve_superseded(
             f.denial and (f.line == r.line or r.line is None or f.line is None) for f in final_rows
         )
         r.counted = not repeated
-        paid_now = (
+        lifted = (
             final is not None
             and not repeated
-            and (
-                (r.line is None and final.paid > _ZERO)
-                or any(ln.position == r.line and ln.paid > _ZERO for ln in final.lines)
-            )
+            and final.status in PROCESSED
+            and (r.line is None or any(ln.position == r.line for ln in final.lines))
         )
-        if same_version and paid_now and r.verdict.root_cause not in NOT_PAYER_ERROR:
+        if same_version and lifted and r.verdict.root_cause not in NOT_PAYER_ERROR:
             r.original_root_cause = r.verdict.root_cause
             r.verdict = _payer_error(r.verdict)
             r.link = NO_LINK

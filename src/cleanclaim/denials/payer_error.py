@@ -2,9 +2,10 @@
 overturns on resubmission, and the payer-error rate per payer per month.
 
 A denial is **payer-error** when it was overturned on the first appeal or on resubmission
-(the first frequency-7 replacement of the denied version is paid) with no change
-(:func:`claim_changes`) to codes, modifiers, units or diagnoses; payer, subscriber or COB
-data; authorization; attachments or documentation, and its original root cause was not
+(the first frequency-7 replacement of the denied version is processed without denying
+it) with no change (:func:`claim_changes`) to codes, modifiers, units or diagnoses; payer,
+subscriber or COB data; authorization; attachments or documentation; providers or place of
+service, and its original root cause was not
 documentation, eligibility or authorization (nor unclassified: an unknown cause may have
 been one of those). Only a replacement (frequency 7) is compared with its original; a
 frequency-1 resubmission is a new claim and proves nothing about the payer.
@@ -37,6 +38,8 @@ ASPECTS = (
     "cob",
     "authorization",
     "documentation",
+    "providers",
+    "place-of-service",
 )
 """What a replacement may change; any change means the payer was not simply wrong."""
 NEVER_PAYER_ERROR = frozenset({"documentation", "eligibility", "authorization"})
@@ -83,6 +86,18 @@ def _person(data: Mapping[str, Any] | None) -> tuple[Any, ...]:
                  "sex", "relationship")  # fmt: skip
 
 
+_PROVIDER_KEYS = (
+    "billing_provider", "pay_to_provider", "rendering_provider", "referring_provider",
+    "attending_provider", "operating_provider", "other_operating_provider",
+    "supervising_provider", "service_facility",
+)  # fmt: skip
+
+
+def _provider(data: Mapping[str, Any] | None) -> tuple[Any, ...]:
+    """A provider by its identifiers (NPI, tax id, taxonomy); names are not compared."""
+    return _pick(data, "npi", "tin", "taxonomy")
+
+
 def _aspect(claim: Mapping[str, Any], aspect: str) -> Any:
     lines = _lines(claim)
     if aspect == "codes":
@@ -112,13 +127,23 @@ def _aspect(claim: Mapping[str, Any], aspect: str) -> Any:
         ]
     if aspect == "documentation":
         return _pick(claim, *_DOCUMENTATION_KEYS), [_pick(ln, *_DOCUMENTATION_KEYS) for ln in lines]
+    if aspect == "providers":
+        return [_provider(claim.get(k)) for k in _PROVIDER_KEYS], [
+            (_provider(ln.get("rendering_provider")),
+             tuple(_provider(p) for p in ln.get("other_providers") or []))
+            for ln in lines
+        ]  # fmt: skip
+    if aspect == "place-of-service":
+        return _norm(claim.get("place_of_service")), [
+            _norm(ln.get("place_of_service")) for ln in lines
+        ]
     raise ValueError(f"unknown aspect {aspect!r}")
 
 
 def claim_changes(original: Mapping[str, Any], replacement: Mapping[str, Any]) -> list[str]:
     """The :data:`ASPECTS` a replacement changed, comparing two parsed claims (claim_json).
 
-    Charges, dates, providers and the frequency code are not compared.
+    Charges, dates, provider names and the frequency code are not compared.
     """
     return [a for a in ASPECTS if _aspect(original, a) != _aspect(replacement, a)]
 
@@ -180,7 +205,8 @@ def reclassify(session: Session, denial: DenialRow, user: str, reason: str, how:
         denial.confidence = "likely"
     denial.explanation = (
         f"Payer error: {how}, with no change to codes, modifiers, units, diagnoses, payer, "
-        f"subscriber or COB data, authorization or attachments seen on the claim. It was "
+        f"subscriber or COB data, authorization, attachments, providers or place of service "
+        f"seen on the claim. It was "
         f"first classified as {before} ({denial.group_code}-{denial.carc}); that classification "
         "is kept in history."
     )
@@ -189,7 +215,7 @@ def reclassify(session: Session, denial: DenialRow, user: str, reason: str, how:
 
 
 def _live_payment(session: Session, claim_id: int) -> RemitClaimRow | None:
-    """The claim's latest adjudication that paid something and was not reversed."""
+    """The claim's latest processed adjudication (CLP02 1, 2, 3, 19, 20, 21), not reversed."""
     rows = list(session.scalars(
         select(RemitClaimRow).where(RemitClaimRow.claim_id == claim_id).order_by(RemitClaimRow.id)
     ))  # fmt: skip
@@ -197,27 +223,32 @@ def _live_payment(session: Session, claim_id: int) -> RemitClaimRow | None:
     live = [
         r for r in rows
         if r.chain_role != "reversal" and r.id not in reversed_ids
-        and r.status_code in PAID_STATUSES and r.paid > 0
+        and r.status_code in PAID_STATUSES
     ]  # fmt: skip
     return live[-1] if live else None
 
 
 def _paid_for(session: Session, payment: RemitClaimRow, line: int | None) -> bool:
-    """Whether ``payment`` paid the denied line (or, for a claim-level denial, the claim)."""
-    if line is None:
-        return payment.paid > 0
-    svc = session.scalars(
-        select(RemitLineRow).where(
-            RemitLineRow.remit_claim_id == payment.id, RemitLineRow.line_number == line
-        )
-    ).first()
-    return (svc.paid if svc is not None else payment.paid) > 0
+    """Whether ``payment`` processed the denied line (or, for a claim-level denial, the
+    claim) without denying it: paid, or applied to the patient's share (a deductible)."""
+    denied = set(session.scalars(
+        select(DenialRow.line).where(
+            DenialRow.remit_claim_id == payment.id, DenialRow.superseded_by.is_(None),
+            DenialRow.denial.is_(True))
+    ))  # fmt: skip
+    if None in denied or line in denied:
+        return False
+    lines = set(session.scalars(
+        select(RemitLineRow.line_number).where(RemitLineRow.remit_claim_id == payment.id)
+    ))  # fmt: skip
+    return line is None or not lines or line in lines
 
 
 def reconcile_resubmissions(session: Session, practice_id: int, *, user: str) -> list[int]:
     """Reclassify denials overturned on resubmission; returns the denial ids changed.
 
-    For each denied version whose first frequency-7 replacement was paid (not reversed),
+    For each denied version whose first frequency-7 replacement was processed (paid or
+    applied to the patient's share, not reversed),
     the replacement is compared with it; each denial the payment overturned is judged by
     :func:`payer_error_verdict`. Idempotent: a payer-error denial is not judged again.
     """
