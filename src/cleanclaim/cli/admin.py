@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 import typer
@@ -174,41 +173,57 @@ def user_list(format: Annotated[Format, typer.Option("--format")] = Format.table
 
 def demo(
     as_of: Annotated[str, typer.Option(help="Last date of service of the demo.")] = "2026-09-30",
+    seed: int = 1,
+    months: int = 24,
+    claims_per_month: int = 1500,
 ) -> None:
-    """Run the main job on the embedded default database and show what it stands on."""
+    """The main job on the embedded database: synthetic practice in, monthly report out."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskID,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from cleanclaim.analytics.demo_run import DemoOptions, run_demo
     from cleanclaim.cli._common import require_date
-    from cleanclaim.codesets.coverage import coverage
-    from cleanclaim.codesets.store import default_store
+    from cleanclaim.cli.report import print_headline
     from cleanclaim.settings import get_settings
 
-    end = require_date(as_of, "--as-of")
-    start = dt.date(end.year - 1, end.month, 1) + dt.timedelta(days=0)
+    options = DemoOptions(seed, months, claims_per_month, require_date(as_of, "--as-of"))
     settings = get_settings()
+    out = settings.data_dir / "demo"
     console.rule("cleanclaim demo")
     console.print(f"data directory: {settings.data_dir}", markup=False, highlight=False)
-    with console.status("Creating or migrating the database..."):
-        revision = upgrade_database()
-    console.print(f"database ready (schema {revision})")
-    store = default_store()
-    with console.status("Loading the bundled code sets (first run builds them once)..."):
-        releases = store.releases()
-    console.print(f"{len(releases)} code-set releases installed")
-    report = coverage(store, start, end)
-    table = Table(title=f"What the scrubber can check, {start} to {end}")
-    for col in ("code set", "version", "from", "to", "completeness"):
-        table.add_column(col)
-    for r in report.releases:
-        table.add_row(
-            r.kind,
-            r.version,
-            r.effective_from.isoformat(),
-            r.effective_to.isoformat() if r.effective_to else "open",
-            r.completeness.value,
-        )
-    console.print(table)
-    gaps = Table(title="Gaps (checks that need these will be reported as not run)")
-    for col in ("code set", "from", "to"):
-        gaps.add_column(col)
-    for g in report.gaps:
-        gaps.add_row(g.codeset, g.start.isoformat(), g.end.isoformat())
-    console.print(gaps)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())  # fmt: skip
+    with Progress(*columns, console=console, transient=False) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                for other in tasks.values():
+                    task = bar.tasks[other]
+                    bar.update(other, total=task.total or 1, completed=task.total or 1)
+                tasks[step] = bar.add_task(step, total=total or None)
+            bar.update(tasks[step], completed=done, total=total or None)
+
+        result = run_demo(out, options, user=current_user(), progress=progress)
+        for task_id in tasks.values():
+            task = bar.tasks[task_id]
+            bar.update(task_id, total=task.total or 1, completed=task.total or 1)
+    data = result.report
+    assert data is not None
+    console.print(
+        f"practice files: {result.practice_dir} ({'reused' if result.reused else 'generated'}); "
+        f"{result.files_ingested} X12 files ingested, {result.files_already_known} already "
+        f"known, {result.quarantined} sets quarantined",
+        markup=False, highlight=False,
+    )  # fmt: skip
+    print_headline(data)
+    timings = ", ".join(f"{k} {v:.0f} s" for k, v in result.seconds.items())
+    console.print(f"steps: {timings}", markup=False, highlight=False)
+    for path in result.paths:
+        console.print(f"report: {path}", markup=False, highlight=False)

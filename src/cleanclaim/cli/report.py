@@ -34,7 +34,11 @@ def monthly(
     format: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "html",
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="File, or directory (default: the current directory)."),
+        typer.Option(
+            "--out",
+            help="File, directory (default: the current directory), or - for standard "
+            "output (html and json only).",
+        ),
     ] = None,
     rate: Annotated[
         str | None,
@@ -46,7 +50,7 @@ def monthly(
 ) -> None:
     """Write the monthly denial report (classifying new remittance adjustments first)."""
     from cleanclaim.analytics.monthly import build_monthly_report
-    from cleanclaim.analytics.report import FORMATS, write_report
+    from cleanclaim.analytics.report import FORMATS, render, write_report
     from cleanclaim.analytics.report.base import Month
     from cleanclaim.cli.admin import upgrade_database
     from cleanclaim.codesets.store import default_store
@@ -62,6 +66,9 @@ def monthly(
     except ValueError as exc:
         raise UsageError(f"--month: {exc}") from None
     collection_rate = _rate(rate)
+    to_stdout = out is not None and str(out) == "-"
+    if to_stdout and format not in ("html", "json"):
+        raise UsageError(f"--out -: {format} is binary; give a file or directory")
     target = out if out is not None else Path.cwd()
     upgrade_database()
     with session_scope() as session:
@@ -75,6 +82,9 @@ def monthly(
             session, who.practice_id, report_month, store=default_store(),
             collection_rate=collection_rate,
         )  # fmt: skip
+    if to_stdout:
+        typer.echo(render(data, format).decode("utf-8"))
+        return
     with console.status(f"Rendering {format}..."):
         path = write_report(data, format, target)
     print_headline(data)
