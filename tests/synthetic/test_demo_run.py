@@ -32,6 +32,7 @@ def test_demo_writes_every_format_and_a_second_run_changes_nothing(
     report = first.report
     assert report is not None and report.synthetic and str(report.month) == "2026-09"
     assert report.root_causes.denials > 0
+    assert first.recovery is not None and first.recovery.scored > 0
     assert "Root causes" in " ".join(load_workbook(first.paths[1]).sheetnames)
     assert b"SYNTHETIC" in first.paths[0].read_bytes().upper()
     before = _without_time(first.paths[3])

@@ -7,7 +7,7 @@
    import the demo payers;
 4. ingest every X12 file in date order (837P, 999, 277CA, 835; ingest scrubs each claim);
 5. import the work log and the appeals;
-6. classify the denials;
+6. classify the denials, and score the classification against the truth ledger;
 7. write the report of the last month in every format into ``<dir>/reports``.
 
 Every step is idempotent: a second run ingests nothing new and rewrites the same report.
@@ -25,6 +25,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from cleanclaim.analytics.recovery import Recovery
 from cleanclaim.analytics.report.base import Month
 from cleanclaim.analytics.report.model import ReportData
 
@@ -57,6 +58,8 @@ class DemoResult:
     seconds: dict[str, float] = field(default_factory=dict)
     report: ReportData | None = None
     paths: list[Path] = field(default_factory=list)
+    recovery: Recovery | None = None
+    """The classification scored against the generator's truth ledger."""
 
 
 def _matches(manifest: Path, options: DemoOptions) -> bool:
@@ -86,6 +89,7 @@ def run_demo(
 ) -> DemoResult:
     """Run the whole job (module docstring) into ``out``; return what happened."""
     from cleanclaim.analytics.monthly import build_monthly_report
+    from cleanclaim.analytics.recovery import measure
     from cleanclaim.analytics.report import write_report
     from cleanclaim.analytics.synthetic import generate
     from cleanclaim.claims.ingest import ingest_file
@@ -158,6 +162,7 @@ def run_demo(
     with session_scope() as session:
         classify_practice(session, who.practice_id, user=user)
         reconcile_resubmissions(session, who.practice_id, user=user)
+        result.recovery = measure(session, who.practice_id, practice_dir / "truth-ledger.csv")
     lap("classify")
     tell("Computing and writing the report", 0, 0)
     month = Month(opts.as_of.year, opts.as_of.month)

@@ -223,6 +223,13 @@ def demo(
         markup=False, highlight=False,
     )  # fmt: skip
     print_headline(data)
+    if result.recovery is not None:
+        r = result.recovery
+        console.print(
+            f"root causes recovered against the truth ledger ({r.scored} denials scored): "
+            f"macro precision {r.macro_precision:.3f}, macro recall {r.macro_recall:.3f}",
+            markup=False, highlight=False,
+        )  # fmt: skip
     timings = ", ".join(f"{k} {v:.0f} s" for k, v in result.seconds.items())
     console.print(f"steps: {timings}", markup=False, highlight=False)
     for path in result.paths:
