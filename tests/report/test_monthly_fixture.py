@@ -95,3 +95,10 @@ def test_the_trend_ends_at_the_report_month_with_the_prior_month(report: ReportD
     h = report.headline_kpi("initial_denial_rate_claims")
     assert h.trend[-1].month == APRIL and len(h.trend) == 12
     assert h.prior is not None and h.prior.numerator == 0
+
+
+def test_work_queue_keeps_the_open_denial_without_payer_terms(report: ReportData) -> None:
+    # C1 was overturned on appeal; C2's payer has no registry terms: deadline unknown.
+    assert [(r.claim, r.section, r.appeal_deadline) for r in report.work_queue] == [
+        ("C2", "appeal", None)
+    ]

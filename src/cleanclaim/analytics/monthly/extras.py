@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from decimal import Decimal
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
@@ -32,32 +33,63 @@ _RANK = {
 def queue_rows(
     session: Session, practice_id: int, today: dt.date, owners: dict[str, str]
 ) -> tuple[tuple[QueueRow, ...], str]:
-    """Open denials as of ``today``: the appeal queue, then the write-off review; and a note."""
+    """Open denials as of ``today`` that can still be worked, and a note on the rest.
+
+    The appeal section keeps denials whose appeal deadline is today or later, or unknown;
+    the write-off review keeps denials that cannot be appealed (CARC 29, upheld appeals)
+    and those whose deadline passed in the last 30 days. Denials whose deadline passed
+    earlier are already counted as written off (abandoned) by the headline KPIs; the note
+    counts them, and ``cleanclaim denials queue`` still lists every one.
+    """
     queue = build_queue(session, practice_id, today=today)
     rows: list[QueueRow] = []
+    expired = 0
+    expired_dollars = Decimal("0.00")
+    recent = today - dt.timedelta(days=30)
     for item in [*queue.items, *queue.write_off]:
+        deadline = item.deadlines.appeal
+        section = item.section
+        if section == "appeal" and deadline is not None and deadline < today:
+            if deadline < recent:
+                expired += 1
+                expired_dollars += item.amount
+                continue
+            section = "write-off"
         cause = item.root_causes[0] if item.root_causes else ""
         rows.append(
             QueueRow(
                 item.clm01 or item.claim_key or "?",
                 item.payer,
-                " ".join([*item.carcs]),
+                " ".join(item.carcs),
                 cause,
                 owners.get(cause, "biller"),
                 item.amount,
-                item.deadlines.appeal,
+                deadline,
                 item.days_left,
-                item.section,
+                section,
             )
         )
-    total = len(rows)
-    note = ""
-    if total > QUEUE_LIMIT:
-        note = (
-            f"Work queue: the {QUEUE_LIMIT} most urgent of {total} open items are shown; "
-            "`cleanclaim denials queue` lists them all."
+    rows.sort(
+        key=lambda r: (
+            r.section != "appeal",
+            r.section == "appeal" and r.appeal_deadline is None,
+            r.appeal_deadline or dt.date.max,
+            -r.amount,
         )
-    return tuple(rows[:QUEUE_LIMIT]), note
+    )
+    notes = []
+    if expired:
+        notes.append(
+            f"{expired} older denials ({expired_dollars:,.2f} dollars) passed their "
+            "appeal deadline more than 30 days ago with no appeal: the KPIs count them "
+            "as written off; `cleanclaim denials queue` lists them."
+        )
+    if len(rows) > QUEUE_LIMIT:
+        notes.append(
+            f"Work queue: the {QUEUE_LIMIT} most urgent of {len(rows)} open items are "
+            "shown; `cleanclaim denials queue` lists them all."
+        )
+    return tuple(rows[:QUEUE_LIMIT]), " ".join(notes)
 
 
 OWNERS = {

@@ -373,7 +373,7 @@ def provider_hygiene(report: ReportData) -> ChartSpec | None:
                 "y": {"field": "provider", "type": "nominal", "title": None, "sort": "-x",
                       "axis": {"labelFontSize": 11, "labelColor": INK, "labelLimit": 200}},
                 "x": {"field": "value", "type": "quantitative", "title": None,
-                      "axis": {"format": ".0%", "tickCount": 4}},
+                      "axis": {"format": ".1~%", "tickCount": 4}},
                 "tooltip": [{"field": "provider", "title": "Provider"},
                             {"field": "measure"}, {"field": "shown", "title": "Value"},
                             {"field": "of", "title": "Count"}],
