@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from openpyxl import load_workbook
 from sqlalchemy import select
+from tests.cli.conftest import Result
 
 from cleanclaim.analytics.demo_run import DemoOptions, run_demo
 from cleanclaim.analytics.monthly import build_monthly_report
@@ -81,3 +83,19 @@ def test_report_root_causes_agree_with_the_truth_ledger(db_url: str, tmp_path: P
         assert abs(shown.get(cause, 0) - n) <= hidden, (cause, shown, truth, hidden)
     assert truth["payer-error"] - hidden <= shown["payer-error"] <= truth["payer-error"]
     assert shown["unclassified"] == 0
+
+
+def test_demo_command_prints_the_headline_and_the_report_paths(
+    db_url: str, cli: Callable[..., Result]
+) -> None:
+    result = cli("demo", "--months", "2", "--claims-per-month", "30", "--seed", "4")
+    assert result.code == 0, result.err
+    assert "Clean claim rate" in result.out and "Scrubber catch rate" in result.out
+    reports = [line for line in result.out.splitlines() if line.startswith("report: ")]
+    assert [Path(line.split(": ", 1)[1].strip()).suffix for line in reports] == [
+        ".html",
+        ".xlsx",
+        ".pdf",
+        ".json",
+    ]
+    assert "macro precision" in result.out

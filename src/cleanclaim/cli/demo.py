@@ -18,15 +18,20 @@ app = typer.Typer(help="The main job on the embedded database, and the synthetic
 def _group(
     ctx: typer.Context,
     as_of: Annotated[str, typer.Option(help="Last date of service of the demo.")] = "2026-09-30",
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic practice.")] = 1,
+    months: Annotated[int, typer.Option(help="Months of service.")] = 24,
+    claims_per_month: Annotated[int, typer.Option(help="Claims per month of service.")] = 1500,
 ) -> None:
     """Without a subcommand: run the main job on the embedded default database.
 
-    ``cleanclaim demo generate`` writes the synthetic practice instead.
+    Generates (or reuses) the synthetic practice under ``<data dir>/demo``, ingests it,
+    classifies its denials and writes the report of the as-of month in every format.
+    ``cleanclaim demo generate`` only writes the synthetic practice.
     """
     if ctx.invoked_subcommand is None:
         from cleanclaim.cli.admin import demo
 
-        demo(as_of)
+        demo(as_of, seed, months, claims_per_month)
 
 
 @app.command("generate")
