@@ -111,6 +111,7 @@ def _records(
         )
         .where(ClaimRow.id.in_(lines.distinct()))
         .order_by(ClaimRow.id)
+        .execution_options(yield_per=1000)  # stream: claim JSON is large; keep only records
     ):
         if latest.get((npi, clm01)) != version or kind == "void" or status == "rejected":
             continue
