@@ -396,6 +396,43 @@ INLINE_CASES: dict[str, tuple[str, str, dict[str, Any]]] = {
             "claims.0.adjustments.1.quantity": D("-1"),
         },
     ),
+    "claim-dates-before-lines-line-dates-after-and-nm1-after-a-line-goes-to-the-claim": (
+        HEAD,
+        "CLP*PCN1*1*100*90*0*12*X1~DTM*232*20260105~SVC*HC:99213*100*90~DTM*472*20260106~"
+        "DTM*233*20260107~NM1*82*1*DOC*****XX*1234567893~REF*6R*L1~AMT*B6*90~",
+        {
+            "claims.0.statement_from": dt.date(2026, 1, 5),
+            "claims.0.statement_to": None,
+            "claims.0.lines.0.service_date": dt.date(2026, 1, 6),
+            "claims.0.service_provider.id": "1234567893",
+            "claims.0.lines.0.line_control_number": "L1",
+            "claims.0.lines.0.allowed": D("90"),
+            "claims.0.references": [],
+        },
+    ),
+    "header-segment-inside-a-claim-leaves-it-open": (
+        HEAD,
+        "CLP*PCN1*1*100*90*0*12*X1~PER*BL*X*TE*1~SVC*HC:99213*100*90~TRN*1*T2*1999999999~"
+        "CAS*CO*45*10~",
+        {
+            "trace_number": "T2",
+            "claims.#": 1,
+            "claims.0.lines.0.adjustments": ["CO-45 10"],
+            "payer.contacts": [],
+        },
+    ),
+    "lx-and-plb-end-claims": (
+        HEAD,
+        "CLP*PCN1*1*100*90*0*12*X1~SVC*HC:99213*100*90~LX*2~CLP*PCN2*4*50*0*0*12*X2~"
+        "PLB*1234567893*20261231*WO*5~",
+        {
+            "claims.#": 2,
+            "claims.0.lines.#": 1,
+            "claims.1.lines.#": 0,
+            "claims.1.status": "4",
+            "provider_adjustments.0.reason": "WO",
+        },
+    ),
 }
 
 

@@ -17,12 +17,10 @@ from cleanclaim.x12._837_fast import DATES, DECIMALS, fast_constructor
 from cleanclaim.x12._elements import _PROCEDURES, ElementReader
 from cleanclaim.x12.segments import Segment, make_segment
 
-__all__ = ["Values", "parse_cas"]
+__all__ = ["Values", "new_adjustment", "new_entity", "parse_cas"]
 
-_new_adjustment = fast_constructor(
-    Adjustment, ("group", "reason", "amount", "quantity", "position")
-)
-_new_entity = fast_constructor(
+new_adjustment = fast_constructor(Adjustment, ("group", "reason", "amount", "quantity", "position"))
+new_entity = fast_constructor(
     Entity,
     ("entity_code", "entity_type", "last_name", "first_name", "middle_name", "suffix",
      "id_qualifier", "id", "position"),
@@ -92,19 +90,42 @@ class Values:
     def entity(self, e: list[str], pos: int) -> Entity:
         """An NM1 segment as an :class:`Entity`."""
         p = e + _PAD
-        return _new_entity(self.text(e, pos, 1), p[2], p[3], p[4], p[5], p[7], p[8], p[9], pos)
+        return new_entity(self.text(e, pos, 1), p[2], p[3], p[4], p[5], p[7], p[8], p[9], pos)
 
     def cas(self, e: list[str], pos: int) -> list[Adjustment]:
         """The adjustments of one CAS segment (see :func:`parse835.parse_cas`)."""
-        size = len(e)
-        group = e[1] if size > 1 else ""
-        if size in (4, 5) and group in ADJUSTMENT_GROUPS and e[2]:
-            # the common case: one triple, amount (and quantity) already seen
-            amount = DECIMALS.get(e[3])
-            quantity = DECIMALS.get(e[4]) if size == 5 and e[4] else None
-            if amount is not None and (size == 4 or not e[4] or quantity is not None):
-                return [_new_adjustment(group, e[2], amount, quantity, pos)]
+        found = _known_cas(e, pos)
+        if found is not None:
+            return found
         return parse_cas(self.r, _segment(e, pos))
+
+
+def _known_cas(e: list[str], pos: int) -> list[Adjustment] | None:
+    """The adjustments of a CAS whose group is valid and whose amounts and quantities were
+    all seen before, else ``None`` (:func:`parse_cas` then reads it, or rejects it)."""
+    size = len(e)
+    if size < 4 or size > 20 or e[1] not in ADJUSTMENT_GROUPS:
+        return None
+    group, get = e[1], DECIMALS.get
+    padded = [*e, "", ""]
+    out: list[Adjustment] = []
+    for i in range(2, size, 3):
+        reason, amount, quantity = padded[i], padded[i + 1], padded[i + 2]
+        if not reason:
+            if amount or quantity:
+                return None
+            continue
+        value = get(amount)
+        if value is None:
+            return None
+        if quantity:
+            number = get(quantity)
+            if number is None:
+                return None
+        else:
+            number = None
+        out.append(new_adjustment(group, reason, value, number, pos))
+    return out or None
 
 
 def parse_cas(r: ElementReader, seg: Segment) -> list[Adjustment]:
@@ -131,7 +152,7 @@ def parse_cas(r: ElementReader, seg: Segment) -> list[Adjustment]:
         if not amount:
             raise r.error(seg, f"CAS{i + 1:02d} is missing: reason {reason} has no amount")
         adjustments.append(
-            _new_adjustment(group, reason, r.amount(seg, i + 1), r.opt_amount(seg, i + 2), position)
+            new_adjustment(group, reason, r.amount(seg, i + 1), r.opt_amount(seg, i + 2), position)
         )
     if not adjustments:
         raise r.error(seg, "CAS02 is missing: a CAS needs at least one adjustment")

@@ -69,7 +69,8 @@ class ElementReader:
         name = f"{seg.id}{index:02d}"
         if not _AMOUNT.fullmatch(value):
             raise self.error(seg, f"{name} is not a valid amount")
-        if sum(ch.isdigit() for ch in value) > _MAX_DIGITS:
+        # the pattern leaves digits, at most one point and one leading minus
+        if len(value) - ("." in value) - (value[0] == "-") > _MAX_DIGITS:
             raise self.error(seg, f"{name} has more than {_MAX_DIGITS} digits")
         return remember(DECIMALS, value, Decimal(value))
 

@@ -25,10 +25,7 @@ segment, ...) ends the stream: the interchange being read then has no summary.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
@@ -39,7 +36,15 @@ from cleanclaim.x12._envelope_model import (
     TransactionSet,
     detect_kind,
 )
-from cleanclaim.x12.reader import DEFAULT_MAX_SEGMENT_BYTES, Chunk, InterchangeInfo, X12Reader
+from cleanclaim.x12._envelope_state import (
+    SEGMENT_ID,
+    VALID_IDS,
+    OpenGroup,
+    OpenInterchange,
+    OpenSet,
+    find_marks,
+)
+from cleanclaim.x12.reader import DEFAULT_MAX_SEGMENT_BYTES, Chunk, X12Reader
 from cleanclaim.x12.segments import Segment, SegmentList, make_segment
 
 __all__ = [
@@ -56,73 +61,6 @@ __all__ = [
 
 DEFAULT_MAX_SET_SEGMENTS = 1_000_000
 """Segments kept for one transaction set; a longer set is marked bad (memory bound)."""
-
-_SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}")
-_VALID_IDS: set[str] = set()
-"""Segment ids already seen to match ``_SEGMENT_ID`` (at most 26 * 37 * 37 of them)."""
-
-
-@lru_cache(maxsize=64)
-def _marks_pattern(element: str, terminator: str) -> re.Pattern[str]:
-    """Finds, in a chunk's text with a terminator in front, the start of every segment that
-    the state machine must see one by one: ST, SE, GE, IEA, and a malformed id."""
-    sep, term = re.escape(element), re.escape(terminator)
-    end = f"(?:{sep}|{term}|\\Z)"
-    return re.compile(f"{term}(?:(?![A-Z][A-Z0-9]{{1,2}}{end})|(?:S[TE]|GE|IEA){end})")
-
-
-def _marks(chunk: Chunk) -> list[int]:
-    """Indexes (into ``chunk.texts``) of the segments found by :func:`_marks_pattern`."""
-    term = chunk.terminator
-    text = term + chunk.text()
-    out: list[int] = []
-    index = prev = 0
-    for match in _marks_pattern(chunk.element, term).finditer(text):
-        at = match.start()
-        index += text.count(term, prev, at)
-        prev = at
-        out.append(index)
-    out.append(len(chunk.texts))
-    return out
-
-
-@dataclass
-class _Problem:
-    reason: str | None = None
-    segment: int | None = None
-    segment_id: str | None = None
-
-    def set(self, reason: str, segment: int | None, segment_id: str | None) -> None:
-        if self.reason is None:  # keep the first problem
-            self.reason, self.segment, self.segment_id = reason, segment, segment_id
-
-
-@dataclass
-class _OpenSet:
-    st: Segment
-    texts: list[str]
-    """The texts of the segments kept (positions consecutive from the ST's)."""
-    dropped: int = 0
-    """Segments counted but not kept (over ``max_set_segments``)."""
-    problem: _Problem = field(default_factory=_Problem)
-
-
-@dataclass
-class _OpenGroup:
-    gs: Segment
-    index: int
-    sets: list[str] = field(default_factory=list)
-    seen: set[str] = field(default_factory=set)
-    problem: _Problem = field(default_factory=_Problem)
-
-
-@dataclass
-class _OpenInterchange:
-    isa: Segment
-    info: InterchangeInfo
-    groups: list[GroupSummary] = field(default_factory=list)
-    set_count: int = 0
-    problem: _Problem = field(default_factory=_Problem)
 
 
 class EnvelopeReader:
@@ -141,9 +79,9 @@ class EnvelopeReader:
         self.max_set_segments = max_set_segments
         self.interchanges: list[InterchangeSummary] = []
         """Summaries of the interchanges finished so far."""
-        self._ic: _OpenInterchange | None = None
-        self._group: _OpenGroup | None = None
-        self._set: _OpenSet | None = None
+        self._ic: OpenInterchange | None = None
+        self._group: OpenGroup | None = None
+        self._set: OpenSet | None = None
 
     def __iter__(self) -> Iterator[TransactionSet | InterchangeSummary]:
         cap, feed = self.max_set_segments, self._feed
@@ -156,7 +94,7 @@ class EnvelopeReader:
             # everything else (envelope segments, malformed ids, the cap, segments outside
             # a set) is made a Segment and goes through _feed.
             texts, sep, first = batch.texts, batch.element, batch.first
-            marks = _marks(batch)
+            marks = find_marks(batch)
             start, n, mark, m = 0, len(texts), marks[0], 0
             while start < n:
                 open_set = self._set
@@ -187,7 +125,7 @@ class EnvelopeReader:
             yield from self._close_all("before the next ISA", pos, sid)
             info = self.reader.interchange
             assert info is not None
-            self._ic = _OpenInterchange(isa=seg, info=info)
+            self._ic = OpenInterchange(isa=seg, info=info)
             if info.problem:
                 self._ic.problem.set(info.problem, pos, sid)
             return
@@ -201,7 +139,7 @@ class EnvelopeReader:
                 yield self._close_set("missing SE before the next ST", pos, sid)
             if self._group is None:
                 ic.problem.set("ST outside a functional group (no GS)", pos, sid)
-            self._set = _OpenSet(st=seg, texts=[self._text(seg)])
+            self._set = OpenSet(st=seg, texts=[self._text(seg)])
         elif sid == "SE":
             if self._set is None:
                 self._outside(seg)
@@ -210,7 +148,7 @@ class EnvelopeReader:
             yield self._finish_set(seg)
         elif sid == "GS":
             yield from self._close_group("before the next GS", pos, sid)
-            self._group = _OpenGroup(gs=seg, index=len(ic.groups) + 1)
+            self._group = OpenGroup(gs=seg, index=len(ic.groups) + 1)
             if any(g.control_number == seg.get(6) for g in ic.groups):
                 self._group.problem.set(
                     f"duplicate GS06 {seg.get(6)!r} in the interchange", pos, sid
@@ -268,11 +206,11 @@ class EnvelopeReader:
                 f"segment {seg.id!r} outside a functional group", seg.position, seg.id
             )
 
-    def _add(self, open_set: _OpenSet, seg: Segment) -> None:
+    def _add(self, open_set: OpenSet, seg: Segment) -> None:
         sid = seg.id
-        if sid not in _VALID_IDS and seg is not open_set.st:
-            if _SEGMENT_ID.fullmatch(sid):
-                _VALID_IDS.add(sid)
+        if sid not in VALID_IDS and seg is not open_set.st:
+            if SEGMENT_ID.fullmatch(sid):
+                VALID_IDS.add(sid)
             else:
                 open_set.problem.set(
                     f"malformed segment id {sid[:4]!r}", seg.position, sid[:4] or None

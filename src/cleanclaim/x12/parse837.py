@@ -36,10 +36,11 @@ from cleanclaim.x12._837_build import (
     OtherPayerBuilder,
 )
 from cleanclaim.x12._837_fast import fast_constructor
-from cleanclaim.x12._837_freeze import build_submission, freeze_claim, freeze_line
+from cleanclaim.x12._837_freeze import build_submission, freeze_claim
 from cleanclaim.x12._837_hash import claim_content_hash
-from cleanclaim.x12._837_segments import add_hi, claim_type_of, read_sv1, read_sv2, read_svd
-from cleanclaim.x12._837_values import cas_adjustments, opt_decimal, parse_date, to_decimal, to_int
+from cleanclaim.x12._837_lines import LineHandlers
+from cleanclaim.x12._837_segments import add_hi, claim_type_of
+from cleanclaim.x12._837_values import cas_adjustments, parse_date, to_decimal
 from cleanclaim.x12.envelope import TransactionSet
 from cleanclaim.x12.segments import Delimiters, raw_texts
 
@@ -72,7 +73,7 @@ def _opt(e: Elements, i: int) -> str | None:
     return (e[i] if i < len(e) else "").strip() or None
 
 
-class _Parser:
+class _Parser(LineHandlers):
     # Each handler gets the elements of one segment (a list, element 0 is the id) and its
     # position. Handlers that read several elements pad the list with empty strings first.
 
@@ -371,68 +372,6 @@ class _Parser:
             self.adj.adjustments.extend(cas_adjustments(e))
         elif self.other is not None and self.line is None:
             self.other.adjustments.extend(cas_adjustments(e))
-
-    # -- service lines (2400-2430) -----------------------------------------------------------
-
-    def _lx(self, e: Elements, pos: int) -> None:
-        if self.claim is None:
-            raise self.fail(e, pos, "LX outside a claim (no CLM before it)")
-        if self.line is not None:
-            self._end_line()
-        self.other = self.entity = self.adj = None
-        self.in_2410 = False
-        self.loop = "2400"
-        self.line = LineBuilder(pos, to_int(e[1] if len(e) > 1 else "", "LX01"))
-
-    def _service(self, e: Elements, pos: int, wanted: ClaimType) -> LineBuilder:
-        line = self.line
-        if line is None:
-            raise self.fail(e, pos, f"{e[0]} outside a service line (no LX before it)")
-        if self.type != wanted:
-            kind = "837P" if self.professional else "837I"
-            raise self.fail(e, pos, f"{e[0]} ({wanted} service line) in an {kind}")
-        if line.has_service:
-            raise self.fail(e, pos, f"second service segment in one line ({e[0]})")
-        line.has_service = True
-        return line
-
-    def _sv1(self, e: Elements, pos: int) -> None:
-        read_sv1(self._service(e, pos, "professional"), e, self.d)
-
-    def _sv2(self, e: Elements, pos: int) -> None:
-        read_sv2(self._service(e, pos, "institutional"), e, self.d)
-
-    def _lin(self, e: Elements, pos: int) -> None:
-        if self.line is not None:
-            self.loop, self.in_2410, self.entity = "2410", True, None
-            if len(e) > 2 and e[2].strip() == "N4":
-                self.line.ndc = _opt(e, 3)
-
-    def _ctp(self, e: Elements, pos: int) -> None:
-        if self.line is not None and self.in_2410:
-            e = e + _PAD
-            self.line.ndc_quantity = opt_decimal(e[4], "CTP04")
-            self.line.ndc_unit = e[5].split(self.component)[0].strip() or None
-
-    def _svd(self, e: Elements, pos: int) -> None:
-        if self.line is None:
-            raise self.fail(e, pos, "SVD outside a service line (no LX before it)")
-        self.loop, self.in_2410, self.entity = "2430", False, None
-        self.adj = read_svd(e, pos, self.d)
-        self.line.add_adjudication(self.adj)
-
-    # -- freezing ---------------------------------------------------------------------------
-
-    def _end_line(self) -> None:
-        line, claim = self.line, self.claim
-        self.line = self.adj = None
-        if line is None or claim is None:
-            return
-        if not line.has_service:
-            wanted = "SV1" if self.professional else "SV2"
-            lx = ["LX"]
-            raise self.fail(lx, line.position, f"service line has no {wanted}", "2400")
-        claim.lines.append(freeze_line(line))
 
     def _submission(self) -> Submission:
         if self.submission is None:

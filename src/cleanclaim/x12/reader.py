@@ -25,13 +25,14 @@ belongs to: :attr:`X12Reader.interchange` is updated *before* each ISA segment i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import count, repeat
+from itertools import repeat
 from pathlib import Path
 from typing import BinaryIO
 
 from cleanclaim.errors import UsageError, X12Error
+from cleanclaim.x12._buffer import Buffer, Chunk, find_start, looks_like_isa
 from cleanclaim.x12.segments import Delimiters, Segment, make_segment
 
 __all__ = [
@@ -61,49 +62,6 @@ _SPACE = " \t\r\n"
 _LINE_BREAKS = "\r\n"
 _FAST_MIN = 4096
 """Read another chunk before a fast pass that would see fewer complete characters than this."""
-_new_tuple = tuple.__new__
-
-
-def _find_start(joined: str, term: str, prefix: str, test: Callable[[str], bool]) -> int:
-    """Index of the first segment of ``joined`` (segments joined by ``term``) that starts
-    with ``prefix`` and passes ``test``, or a number past the end."""
-    at = 0 if joined.startswith(prefix) else joined.find(term + prefix)
-    while at >= 0:
-        start = at + 1 if joined[at] == term else at
-        end = joined.find(term, start)
-        if test(joined[start:] if end < 0 else joined[start:end]):
-            return joined.count(term, 0, start)
-        at = joined.find(term + prefix, start)
-    return len(joined) + 1
-
-
-def _looks_like_isa(text: str) -> bool:
-    return text.startswith("ISA") and (len(text) == 3 or not text[3].isalnum())
-
-
-class Chunk:
-    """A run of ordinary segments from one read: their texts (trimmed, none empty), the
-    position of the first, and the delimiters needed to split them."""
-
-    __slots__ = ("element", "first", "joined", "terminator", "texts")
-
-    def __init__(
-        self, first: int, texts: list[str], element: str, terminator: str, joined: str | None
-    ) -> None:
-        self.first, self.texts, self.element, self.terminator = first, texts, element, terminator
-        self.joined = joined
-        """``terminator.join(texts)`` when it was at hand, else ``None``."""
-
-    def text(self) -> str:
-        """The segment texts joined by the segment terminator."""
-        if self.joined is None:
-            self.joined = self.terminator.join(self.texts)
-        return self.joined
-
-    def segments(self) -> list[Segment]:
-        """The segments as :class:`Segment` values."""
-        elements = map(tuple, map(str.split, self.texts, repeat(self.element)))
-        return list(map(_new_tuple, repeat(Segment), zip(count(self.first), elements)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,94 +82,6 @@ class InterchangeInfo:
     """Why the ISA is damaged (the interchange must then be treated as bad), or ``None``."""
     bom_stripped: bool = False
     """A UTF-8 byte-order mark preceded this ISA and was skipped."""
-
-
-class _Buffer:
-    """A sliding latin-1 window over a binary stream."""
-
-    def __init__(self, fh: BinaryIO, chunk_size: int) -> None:
-        self._fh = fh
-        self._chunk_size = chunk_size
-        self.text = ""
-        self.pos = 0
-        self.offset = 0  # file offset of text[0]
-        self.eof = False
-
-    def read_more(self) -> bool:
-        """Append one more chunk; false at end of file."""
-        return self._read()
-
-    def _read(self) -> bool:
-        if self.eof:
-            return False
-        data = self._fh.read(self._chunk_size)
-        if not data:
-            self.eof = True
-            return False
-        if self.pos:
-            self.text = self.text[self.pos :]
-            self.offset += self.pos
-            self.pos = 0
-        self.text += data.decode("latin-1")
-        return True
-
-    @property
-    def byte_offset(self) -> int:
-        return self.offset + self.pos
-
-    def available(self) -> int:
-        return len(self.text) - self.pos
-
-    def ensure(self, n: int) -> bool:
-        """Make ``n`` characters available from ``pos`` if the stream has them."""
-        while self.available() < n:
-            if not self._read():
-                return False
-        return True
-
-    def peek(self, n: int) -> str:
-        self.ensure(n)
-        return self.text[self.pos : self.pos + n]
-
-    def skip(self, chars: str) -> None:
-        """Advance past any run of ``chars``."""
-        while True:
-            text, i = self.text, self.pos
-            end = len(text)
-            while i < end and text[i] in chars:
-                i += 1
-            self.pos = i
-            if i < end or not self._read():
-                return
-
-    def take(self, n: int) -> str:
-        self.ensure(n)
-        out = self.text[self.pos : self.pos + n]
-        self.pos += len(out)
-        return out
-
-    def read_until(self, terminator: str, limit: int) -> tuple[str, bool] | None:
-        """Text up to ``terminator`` (consumed, not returned) and whether it was found.
-
-        Returns ``None`` when more than ``limit`` characters precede the terminator.
-        At end of file the rest is returned with ``False``.
-        """
-        scanned = 0
-        while True:
-            i = self.text.find(terminator, self.pos + scanned)
-            if i >= 0:
-                if i - self.pos > limit:
-                    return None
-                out = self.text[self.pos : i]
-                self.pos = i + 1
-                return out, True
-            scanned = len(self.text) - self.pos
-            if scanned > limit:
-                return None
-            if not self._read():
-                out = self.text[self.pos :]
-                self.pos = len(self.text)
-                return out, False
 
 
 class X12Reader:
@@ -287,7 +157,7 @@ class X12Reader:
         return X12Error(self.path_name, reason, segment=position, segment_id=segment_id)
 
     def _batches(self, fh: BinaryIO) -> Iterator[list[Segment] | Chunk]:
-        buf = _Buffer(fh, self.chunk_size)
+        buf = Buffer(fh, self.chunk_size)
         position = 0
         in_interchange = False
         started = False
@@ -339,7 +209,7 @@ class X12Reader:
                 in_interchange = False
             yield [seg]
 
-    def _fast(self, buf: _Buffer, position: int) -> tuple[Chunk | None, bool]:
+    def _fast(self, buf: Buffer, position: int) -> tuple[Chunk | None, bool]:
         """Every ordinary segment that lies whole in the buffer, cut out in one go.
 
         Stops before the first segment that needs the slow path (an ISA, an overlong
@@ -363,14 +233,14 @@ class X12Reader:
         if max(map(len, pieces)) > self.max_segment_bytes:
             limit = self.max_segment_bytes
             stop = next((i for i, p in enumerate(pieces) if len(p) > limit), stop)
-        stop = min(stop, _find_start(joined, term, "ISA", _looks_like_isa))
+        stop = min(stop, find_start(joined, term, "ISA", looks_like_isa))
         for ch in self._breaks:
             at = joined.find(ch)
             if at >= 0:
                 stop = min(stop, joined.count(term, 0, at))
         still_open = True
         sep = self._element
-        iea = _find_start(joined, term, "IEA", lambda s: s == "IEA" or s[3] == sep)
+        iea = find_start(joined, term, "IEA", lambda s: s == "IEA" or s[3] == sep)
         if iea < stop:
             stop, still_open = iea + 1, False
         kept: str | None = joined
@@ -387,7 +257,7 @@ class X12Reader:
             return None, still_open
         return Chunk(position + 1, segs, sep, term, kept), still_open
 
-    def _read_segment(self, buf: _Buffer, position: int) -> Segment | None:
+    def _read_segment(self, buf: Buffer, position: int) -> Segment | None:
         d = self.delimiters
         got = buf.read_until(d.segment, self.max_segment_bytes)
         if got is None:
@@ -411,7 +281,7 @@ class X12Reader:
             )
         return make_segment(position, tuple(text.split(self._element)))
 
-    def _read_isa(self, buf: _Buffer, position: int, bom: bool) -> Segment:
+    def _read_isa(self, buf: Buffer, position: int, bom: bool) -> Segment:
         byte_offset = buf.byte_offset
         text = buf.peek(ISA_LENGTH)
         sep = text[3]
