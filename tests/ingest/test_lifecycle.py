@@ -310,8 +310,10 @@ def test_hook_sees_each_new_version_once(
     seen: list[tuple[str, int, str]] = []
     monkeypatch.setattr(
         module,
-        "on_claim_stored",
-        lambda session, row, claim: seen.append((row.clm01, row.version, claim.claim_id)),
+        "on_claims_stored",
+        lambda session, stored: seen.extend(
+            (row.clm01, row.version, claim.claim_id) for row, claim in stored
+        ),
     )
     text = x.p837(V1, x.claim("A2"))
     ingest(x.write(tmp_path, "a.x12", text))

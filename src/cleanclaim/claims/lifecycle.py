@@ -238,6 +238,17 @@ def bulk_insert(
     return [ids[v] for v in values]
 
 
+def insert_returning_ids(
+    session: Session, table: type[Any], rows: list[dict[str, Any]]
+) -> list[int]:
+    """Insert ``rows`` (one batched INSERT ... RETURNING) and return their ids in order."""
+    if not rows:
+        return []
+    core = table_of(table)
+    query = insert(core).returning(core.c.id, sort_by_parameter_order=True)
+    return list(session.execute(query, rows).scalars())
+
+
 # -- storing 837 claims ----------------------------------------------------------------------
 
 
@@ -250,7 +261,9 @@ class SetOrigin:
     set_control: str
 
 
-OnStored = Callable[[Session, ClaimRow, Claim], None]
+OnStored = Callable[[Session, list[tuple[ClaimRow, Claim]]], None]
+"""``on_stored(session, stored)``: called with each run of new versions (rows in storage
+order, with their claims) once their lines exist."""
 RUN = 500
 """Claims stored per batch (one query for their families, one bulk insert)."""
 
@@ -287,7 +300,9 @@ def store_claims(
     """Store each claim as a new version, recorded as submitted on BHT04.
 
     Claims already stored (same business key) store nothing; returns how many there were.
-    ``on_stored`` is called for every new version, after its lines and events exist.
+    ``on_stored`` is called with every run of new versions (see :func:`runs`), after their
+    lines exist and the versions they replace or void were moved; lifecycle events are
+    written when the set ends.
     """
     return sum(_store_run(ctx, run, origin, on_stored) for run in runs(claims, _family))
 
@@ -406,8 +421,7 @@ def _store_run(
                 select(ClaimRow).where(ClaimRow.id.in_(ids)).options(defer(ClaimRow.claim_json))
             )
         }
-        for claim_id, (claim, _, _) in zip(ids, new, strict=True):
-            on_stored(s, stored[claim_id], claim)
+        on_stored(s, [(stored[i], claim) for i, (claim, _, _) in zip(ids, new, strict=True)])
     return len(run) - len(new)
 
 

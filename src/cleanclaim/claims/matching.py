@@ -228,15 +228,19 @@ def _store_remit_run(
     ):
         prior.setdefault(p.clp01, []).append(p)
     cands: dict[str, list[ClaimRow]] = {}
-    for c in s.scalars(
-        select(ClaimRow)
-        .where(
-            ClaimRow.practice_id == ctx.practice_id,
-            ClaimRow.clm01.in_(sorted({rc.patient_control_number.strip() for _, rc in run})),
-            ClaimRow.payer_id.in_(sorted(_payer_ids(ctx, remit.payer.id))),
-        )
-        .options(defer(ClaimRow.claim_json))
-        .order_by(ClaimRow.claim_key)
+    # Sorted by claim key here, not in SQL: that ORDER BY makes SQLite walk the unique
+    # claim-key index over the whole practice instead of searching ix_claim_clm01.
+    for c in sorted(
+        s.scalars(
+            select(ClaimRow)
+            .where(
+                ClaimRow.practice_id == ctx.practice_id,
+                ClaimRow.clm01.in_(sorted({rc.patient_control_number.strip() for _, rc in run})),
+                ClaimRow.payer_id.in_(sorted(_payer_ids(ctx, remit.payer.id))),
+            )
+            .options(defer(ClaimRow.claim_json))
+        ),
+        key=lambda c: c.claim_key,
     ):
         cands.setdefault(c.clm01, []).append(c)
     new: list[tuple[RemitClaim, dict[str, Any], ClaimRow | None]] = []

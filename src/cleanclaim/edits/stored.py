@@ -14,20 +14,20 @@ import dataclasses
 import datetime as dt
 import types
 import typing
+from collections.abc import Sequence
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from cleanclaim.claims.lifecycle import ensure_salt, patient_key
+from cleanclaim.claims.lifecycle import ensure_salt, insert_returning_ids, table_of
 from cleanclaim.claims.model import Claim
 from cleanclaim.codesets.store import CodesetStore
-from cleanclaim.edits.context import HistoryLine
-from cleanclaim.edits.context import patient_key as engine_patient_key
 from cleanclaim.edits.engine import Selection
+from cleanclaim.edits.history_sql import StoredHistory as StoredHistory
 from cleanclaim.edits.model import ClaimResult
 from cleanclaim.edits.options import practice_options
 from cleanclaim.edits.run import PayerMatch, PayerResolver, ScrubReport, make_scrubber
@@ -36,8 +36,7 @@ from cleanclaim.errors import StorageError
 from cleanclaim.payers.registry import find_by_id
 from cleanclaim.storage.accounts import Actor
 from cleanclaim.storage.tables_edits import ClaimScrubRow, FindingRow
-from cleanclaim.storage.tables_x12 import ClaimLineRow, ClaimRow, PatientKeySalt
-from cleanclaim.x12.parse837 import claim_content_hash
+from cleanclaim.storage.tables_x12 import ClaimRow, PatientKeySalt
 
 _BATCH = 500
 
@@ -98,105 +97,6 @@ def claim_from_json(data: dict[str, Any], *, claim_key: str = "?") -> Claim:
 # -- history of stored claims -----------------------------------------------------------------
 
 
-class StoredHistory:
-    """Service lines of the practice's stored claims, by patient and date.
-
-    The engine keys patients with :func:`cleanclaim.edits.context.patient_key`; stored
-    lines carry the practice's salted patient key. :meth:`focus` maps one to the other for
-    a stored claim about to be scrubbed and limits history to the claims stored before it;
-    :meth:`focus_preview` does the same for a claim read from a file, leaving out the
-    stored copies of that very claim version (same billing NPI, CLM01 and content).
-    """
-
-    def __init__(self, session: Session, practice_id: int, salt: str | None) -> None:
-        self.session = session
-        self.practice_id = practice_id
-        self.salt = salt
-        self._keys: dict[str, str | None] = {}
-        self._before: int | None = None
-        self._exclude: list[int] = []
-        self._npis: dict[int, dict[int, str]] = {}
-
-    @property
-    def available(self) -> bool:
-        return True
-
-    def _map(self, claim: Claim) -> None:
-        stored = patient_key(self.salt, claim) if self.salt else None
-        self._keys[engine_patient_key(claim)] = stored
-
-    def focus(self, claim: Claim, row_id: int | None) -> None:
-        """Prepare for scrubbing ``claim``, stored as ``row_id``."""
-        self._map(claim)
-        self._before, self._exclude = row_id, []
-
-    def focus_preview(self, claim: Claim) -> None:
-        """Prepare for scrubbing ``claim`` read from a file (not stored by this run)."""
-        self._map(claim)
-        self._before = None
-        self._exclude = list(
-            self.session.scalars(
-                select(ClaimRow.id).where(
-                    ClaimRow.practice_id == self.practice_id,
-                    ClaimRow.billing_npi == (claim.billing_provider.npi or ""),
-                    ClaimRow.clm01 == claim.claim_id.strip(),
-                    ClaimRow.content_hash == claim_content_hash(claim),
-                )
-            )
-        )
-
-    def lines_on(self, patient_key: str, day: dt.date) -> list[HistoryLine]:
-        stored_key = self._keys.get(patient_key)
-        if stored_key is None:
-            return []
-        query = (
-            select(ClaimLineRow, ClaimRow)
-            .join(ClaimRow, ClaimRow.id == ClaimLineRow.claim_id)
-            .where(
-                ClaimLineRow.practice_id == self.practice_id,
-                ClaimLineRow.patient_key == stored_key,
-                ClaimLineRow.service_from == day,
-                ClaimRow.version_kind != "void",
-            )
-            .order_by(ClaimLineRow.id)
-        )
-        if self._before is not None:
-            query = query.where(ClaimRow.id < self._before)
-        if self._exclude:
-            query = query.where(ClaimRow.id.not_in(self._exclude))
-        out = []
-        for line, claim in self.session.execute(query).all():
-            out.append(
-                HistoryLine(
-                    claim_key=claim.claim_key,
-                    claim_id=claim.clm01,
-                    line=line.line_number,
-                    day=day,
-                    procedure=line.procedure_code or line.revenue_code or "",
-                    modifiers=tuple(line.modifiers),
-                    units=int(line.units or 1),
-                    provider_npi=self._npi(claim, line.line_number),
-                    frequency_code=claim.frequency_code,
-                    billing_npi=claim.billing_npi,
-                    submitted_on=claim.submitted_on,
-                    status=claim.status,
-                )
-            )
-        return out
-
-    def _npi(self, claim: ClaimRow, line: int) -> str:
-        npis = self._npis.get(claim.id)
-        if npis is None:
-            data = claim.claim_json
-            main = (data.get("rendering_provider") or {}).get("npi") or claim.billing_npi
-            npis = {
-                int(ln.get("number", 0)): (ln.get("rendering_provider") or {}).get("npi") or main
-                for ln in data.get("lines", [])
-            }
-            self._npis[claim.id] = npis
-        return npis.get(line, claim.billing_npi)
-
-
 def stored_salt(session: Session, practice_id: int) -> str | None:
     """The practice's patient-key salt, without creating one (no salt: nothing stored)."""
     return session.scalar(
@@ -205,6 +105,49 @@ def stored_salt(session: Session, practice_id: int) -> str | None:
 
 
 # -- recording ----------------------------------------------------------------------------------
+
+
+def _scrub_values(
+    row: ClaimRow, result: ClaimResult, payer: PayerMatch, user: str, trigger: str, now: dt.datetime
+) -> dict[str, Any]:
+    return {
+        "practice_id": row.practice_id,
+        "claim_id": row.id,
+        "claim_key": row.claim_key,
+        "trigger": trigger,
+        "status": result.status.value,
+        "payer_key": payer.terms.key if payer.terms else None,
+        "payer_type": payer.type,
+        "coverage": [{"check": c.check, "reason": c.reason} for c in result.coverage],
+        "scrubbed_at": now,
+        "created_by": user,
+    }
+
+
+def _finding_values(
+    row: ClaimRow, scrub_id: int, result: ClaimResult, user: str
+) -> list[dict[str, Any]]:
+    """The finding rows of one scrub: its findings, then the suppressed ones."""
+    kept = [(f, None) for f in result.findings] + [(s.finding, s) for s in result.suppressed]
+    return [
+        {
+            "practice_id": row.practice_id,
+            "scrub_id": scrub_id,
+            "claim_id": row.id,
+            "rule": finding.rule,
+            "category": finding.category.value,
+            "severity": finding.severity.value,
+            "line": finding.line,
+            "message": finding.message,
+            "fix": finding.fix,
+            "citation": str(finding.citation),
+            "suppressed": suppressed is not None,
+            "suppressed_by": suppressed.by if suppressed else None,
+            "suppression_reason": suppressed.reason if suppressed else None,
+            "created_by": user,
+        }
+        for finding, suppressed in kept
+    ]
 
 
 def record_scrub(
@@ -219,41 +162,38 @@ def record_scrub(
 ) -> ClaimScrubRow:
     """Append one scrub of a stored claim version and its findings (suppressed ones too)."""
     scrub = ClaimScrubRow(
-        practice_id=row.practice_id,
-        claim_id=row.id,
-        claim_key=row.claim_key,
-        trigger=trigger,
-        status=result.status.value,
-        payer_key=payer.terms.key if payer.terms else None,
-        payer_type=payer.type,
-        coverage=[{"check": c.check, "reason": c.reason} for c in result.coverage],
-        scrubbed_at=now or dt.datetime.now(dt.UTC),
-        created_by=user,
+        **_scrub_values(row, result, payer, user, trigger, now or dt.datetime.now(dt.UTC))
     )
     session.add(scrub)
     session.flush()
-    kept = [(f, None) for f in result.findings] + [(s.finding, s) for s in result.suppressed]
-    for finding, suppressed in kept:
-        session.add(
-            FindingRow(
-                practice_id=row.practice_id,
-                scrub_id=scrub.id,
-                claim_id=row.id,
-                rule=finding.rule,
-                category=finding.category.value,
-                severity=finding.severity.value,
-                line=finding.line,
-                message=finding.message,
-                fix=finding.fix,
-                citation=str(finding.citation),
-                suppressed=suppressed is not None,
-                suppressed_by=suppressed.by if suppressed else None,
-                suppression_reason=suppressed.reason if suppressed else None,
-                created_by=user,
-            )
-        )
+    session.add_all(FindingRow(**v) for v in _finding_values(row, scrub.id, result, user))
     session.flush()
     return scrub
+
+
+def record_scrubs(
+    session: Session,
+    scrubs: Sequence[tuple[ClaimRow, ClaimResult, PayerMatch]],
+    *,
+    user: str,
+    trigger: str,
+    now: dt.datetime | None = None,
+) -> list[int]:
+    """Append the scrubs of several stored claim versions and their findings, as
+    :func:`record_scrub` does one by one, in two bulk inserts; the scrub ids, in order."""
+    if not scrubs:
+        return []
+    at = now or dt.datetime.now(dt.UTC)
+    values = [_scrub_values(row, result, payer, user, trigger, at) for row, result, payer in scrubs]
+    ids = insert_returning_ids(session, ClaimScrubRow, values)
+    findings = [
+        v
+        for scrub_id, (row, result, _) in zip(ids, scrubs, strict=True)
+        for v in _finding_values(row, scrub_id, result, user)
+    ]
+    if findings:
+        session.execute(insert(table_of(FindingRow)), findings)
+    return ids
 
 
 class StoredScrubber:
@@ -261,7 +201,7 @@ class StoredScrubber:
 
     Make one per batch (an ingested file, a ``scrub --db`` run): it loads the practice's
     active suppressions once and keeps the batch history. The ingest hook calls
-    :meth:`scrub` for each new version with ``trigger="ingest"``.
+    :meth:`scrub_run` for each run of new versions with ``trigger="ingest"``.
     """
 
     def __init__(
@@ -296,6 +236,25 @@ class StoredScrubber:
     def scrub(self, row: ClaimRow, claim: Claim) -> tuple[ClaimResult, PayerMatch, ClaimScrubRow]:
         """Scrub ``claim`` (stored as ``row``), judged on its submission date (BHT04, else
         the day it was stored), and record the result."""
+        result, match = self._judge(row, claim)
+        scrub = record_scrub(self.session, row, result, match, user=self.user, trigger=self.trigger)
+        return result, match, scrub
+
+    def scrub_run(
+        self, stored: Sequence[tuple[ClaimRow, Claim]]
+    ) -> list[tuple[ClaimResult, PayerMatch]]:
+        """Scrub several stored versions in storage order and record the results, as
+        :meth:`scrub` does one by one: the same findings, fewer queries. Their patients'
+        stored history is read once for the run, and the scrubs are written together."""
+        self.history.prefetch(claim for _, claim in stored)
+        try:
+            judged = [(row, *self._judge(row, claim)) for row, claim in stored]
+        finally:
+            self.history.forget()
+        record_scrubs(self.session, judged, user=self.user, trigger=self.trigger)
+        return [(result, match) for _, result, match in judged]
+
+    def _judge(self, row: ClaimRow, claim: Claim) -> tuple[ClaimResult, PayerMatch]:
         self.history.focus(claim, row.id)
         match = self.resolver.resolve(claim)
         submitted = row.submitted_on or (row.created_at.date() if row.created_at else None)
@@ -306,8 +265,7 @@ class StoredScrubber:
             submitted_on=submitted,
             payer_type=match.type,
         )
-        scrub = record_scrub(self.session, row, result, match, user=self.user, trigger=self.trigger)
-        return result, match, scrub
+        return result, match
 
 
 def scrub_stored_claim(
@@ -370,9 +328,8 @@ def scrub_stored(
     for start in range(0, len(ids), _BATCH):
         chunk = ids[start : start + _BATCH]
         rows = session.scalars(select(ClaimRow).where(ClaimRow.id.in_(chunk)).order_by(ClaimRow.id))
-        for row in list(rows):
-            claim = claim_from_json(row.claim_json, claim_key=row.claim_key)
-            result, match, _ = batch.scrub(row, claim)
+        stored = [(r, claim_from_json(r.claim_json, claim_key=r.claim_key)) for r in rows]
+        for result, match in batch.scrub_run(stored):
             report.results.append(result)
             report.payers.append(match)
         session.expunge_all()
