@@ -149,7 +149,11 @@ def _first_scrub(session: Session, practice_id: int, window: Window, counts: Cou
         select(ClaimRow.submitted_on, func.count(), func.sum(one), func.sum(incomplete))
         .join(
             ClaimScrubRow,
-            and_(ClaimScrubRow.claim_id == ClaimRow.id, ClaimScrubRow.trigger == "ingest"),
+            and_(
+                ClaimScrubRow.practice_id == ClaimRow.practice_id,  # the (practice, claim) index
+                ClaimScrubRow.claim_id == ClaimRow.id,
+                ClaimScrubRow.trigger == "ingest",
+            ),
         )
         .where(_originals(practice_id, window))
         .group_by(ClaimRow.submitted_on)

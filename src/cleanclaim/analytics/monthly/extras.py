@@ -136,7 +136,12 @@ def coverage_rows(
     for (entries,) in session.execute(
         select(ClaimScrubRow.coverage)
         .join(
-            ClaimRow, and_(ClaimRow.id == ClaimScrubRow.claim_id, ClaimScrubRow.trigger == "ingest")
+            ClaimRow,
+            and_(
+                ClaimRow.practice_id == ClaimScrubRow.practice_id,
+                ClaimRow.id == ClaimScrubRow.claim_id,
+                ClaimScrubRow.trigger == "ingest",
+            ),
         )
         .where(
             ClaimRow.practice_id == practice_id,

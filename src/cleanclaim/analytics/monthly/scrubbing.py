@@ -78,7 +78,11 @@ def scrubbed_claims(session: Session, practice_id: int, month: Month) -> list[Sc
         )
         .join(
             ClaimScrubRow,
-            and_(ClaimScrubRow.claim_id == ClaimRow.id, ClaimScrubRow.trigger == "ingest"),
+            and_(
+                ClaimScrubRow.practice_id == ClaimRow.practice_id,  # the (practice, claim) index
+                ClaimScrubRow.claim_id == ClaimRow.id,
+                ClaimScrubRow.trigger == "ingest",
+            ),
         )
         .where(
             ClaimRow.practice_id == practice_id,
@@ -154,7 +158,11 @@ def finding_outcomes(
         select(func.coalesce(ClaimRow.original_id, ClaimRow.id), ClaimRow.version, FindingRow.rule)
         .join(
             ClaimScrubRow,
-            and_(ClaimScrubRow.claim_id == ClaimRow.id, ClaimScrubRow.trigger == "ingest"),
+            and_(
+                ClaimScrubRow.practice_id == ClaimRow.practice_id,  # the (practice, claim) index
+                ClaimScrubRow.claim_id == ClaimRow.id,
+                ClaimScrubRow.trigger == "ingest",
+            ),
         )
         .outerjoin(FindingRow, FindingRow.scrub_id == ClaimScrubRow.id),
         func.coalesce(ClaimRow.original_id, ClaimRow.id),
