@@ -3,6 +3,11 @@ docs/benchmarks.md). Not part of the test suite: ``make bench``.
 
 Usage: ``python bench/run_all.py [--only NAME ...]`` where NAME is a script stem such as
 ``bench_ptp``.
+
+The scripts: ``bench_ptp`` (NCCI PTP lookups), ``bench_x12`` (X12 parsing), ``bench_scrub``
+(scrubber), ``bench_denials`` (denial classification) and ``bench_report`` (monthly report;
+it builds its databases through the demo pipeline first, which takes tens of minutes: run it
+alone with ``--workdir DIR --reuse`` to keep and reuse them).
 """
 
 from __future__ import annotations

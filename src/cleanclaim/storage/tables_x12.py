@@ -130,6 +130,7 @@ class ClaimRow(Owned, Base):
         Index("ix_claim_clm01", "practice_id", "clm01"),
         Index("ix_claim_source_set", "practice_id", "source_group_control", "source_set_control"),
         Index("ix_claim_payer_number", "practice_id", "payer_claim_number"),
+        Index("ix_claim_submitted", "practice_id", "submitted_on"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
