@@ -201,6 +201,16 @@ STORED_CASES = [
     pytest.param(stored("c-other", "EX9", "99213"), [(1, "error")], id="stored-other-claim"),
     pytest.param(stored("c-self", "EX1", "99213"), [], id="itself-in-storage"),
     pytest.param(stored("c-v1", "EX1", "99213"), [(1, "warning")], id="stored-earlier-version"),
+    pytest.param(
+        dataclasses.replace(stored("c-v1", "EX1", "99213"), status="rejected"),
+        [],
+        id="stored-earlier-version-rejected",
+    ),
+    pytest.param(
+        dataclasses.replace(stored("c-v1", "EX1", "99213"), status="paid"),
+        [(1, "warning")],
+        id="stored-earlier-version-paid",
+    ),
     pytest.param(stored("c-other", "EX9", "99213", npi=OTHER_NPI), [], id="stored-other-npi"),
     pytest.param(stored("c-other", "EX9", "99213", ("59",)), [], id="stored-other-modifier"),
 ]

@@ -45,7 +45,9 @@ class Duplicate(Rule):
 
     * in a claim with another patient control number (CLM01): an error;
     * in another version of this claim (same CLM01) while this one is not a replacement
-      (frequency 7): a warning, since the earlier version may have been rejected.
+      (frequency 7): a warning, since the earlier version may have been rejected. A stored
+      version that was rejected (999 or 277CA) never reached adjudication, so sending the
+      claim again as frequency 1 is the right thing and is not flagged.
 
     A replacement (frequency 7) is not a duplicate of the versions it replaces, and a void
     (frequency 8) is never checked. Inside one claim, a line identical to an earlier line
@@ -199,9 +201,10 @@ class Duplicate(Rule):
                 and not (stored_key and h.claim_key == ckey)
             ]
             others = [h for h in matches if h.claim_id != claim.claim_id]
+            live = [h for h in matches if h.status != "rejected"]
             if others:
                 yield self._other_claim(line, others[0], code, mods, day, repeat)
-            elif matches and claim.frequency_code != "7":
+            elif live and claim.frequency_code != "7":
                 yield self._other_version(claim, line, code, mods, day)
 
     def _twin(
