@@ -221,7 +221,7 @@ def denial_rows(
     )
     practice = session.get(Practice, practice_id)
     claims = _claims(session, sorted({r.claim_id for r in rows if r.claim_id}))
-    work = _work(session, practice_id, sorted({r.clm01 for r in rows if r.clm01}))
+    work = work_rows(session, practice_id, sorted({r.clm01 for r in rows if r.clm01}))
     out: list[DenialView] = []
     for r in rows:
         claim = claims.get(r.claim_id) if r.claim_id else None
@@ -254,7 +254,8 @@ def _claims(session: Session, ids: list[int]) -> dict[int, tuple[dt.date | None,
     return out
 
 
-def _work(session: Session, practice_id: int, clm01s: list[str]) -> dict[str, list[Work]]:
+def work_rows(session: Session, practice_id: int, clm01s: list[str]) -> dict[str, list[Work]]:
+    """Work-log rows of the claims ``clm01s``, by CLM01 (read in chunks)."""
     out: dict[str, list[Work]] = {}
     for start in range(0, len(clm01s), 900):
         for w in session.scalars(select(WorkLogRow).where(

@@ -20,7 +20,7 @@ from cleanclaim.analytics.monthly.parties import (
     root_causes,
     top_codes,
 )
-from cleanclaim.analytics.monthly.periods import Window, last_day
+from cleanclaim.analytics.monthly.periods import Window, as_date, last_day
 from cleanclaim.analytics.monthly.resolution import episodes
 from cleanclaim.analytics.monthly.scrubbing import (
     finding_outcomes,
@@ -52,12 +52,8 @@ def data_through(session: Session, practice_id: int) -> dt.date | None:
     decided = session.scalar(
         select(func.max(AppealRow.outcome_on)).where(AppealRow.practice_id == practice_id)
     )
-    known = [_date(d) for d in (submitted, remitted, decided) if d is not None]
+    known = [as_date(d) for d in (submitted, remitted, decided) if d is not None]
     return max(known) if known else None
-
-
-def _date(value: object) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
 def build_monthly_report(

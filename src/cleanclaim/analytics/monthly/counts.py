@@ -20,7 +20,6 @@ Definitions (docs/report.md has them for people):
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -29,7 +28,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from cleanclaim.analytics.monthly.periods import Window, month_of
+from cleanclaim.analytics.monthly.periods import Window, as_date, month_of
 from cleanclaim.analytics.report.base import Month
 from cleanclaim.storage.tables_denials import AppealRow, DenialRow
 from cleanclaim.storage.tables_edits import ClaimScrubRow, FindingRow
@@ -227,11 +226,7 @@ def _payments(session: Session, practice_id: int, window: Window, counts: Counts
         .group_by(day)
     ):
         if on is not None:
-            counts[month_of(_as_date(on))].payments += money(paid)
-
-
-def _as_date(value: Any) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+            counts[month_of(as_date(on))].payments += money(paid)
 
 
 def _denials(session: Session, practice_id: int, window: Window, counts: Counts) -> None:

@@ -13,7 +13,6 @@ Two populations, never mixed up:
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -36,19 +35,17 @@ from cleanclaim.analytics.report.rows import (
     RootCauseRow,
     RootCauses,
 )
-from cleanclaim.claims.remittance import format_money
 from cleanclaim.denials.attribution import (
     NOBODY,
     DenialFilters,
     DenialView,
     People,
-    Work,
     denial_rows,
     pick,
+    work_rows,
 )
 from cleanclaim.denials.carc_table import DenialTable
 from cleanclaim.storage.models import Payer
-from cleanclaim.storage.tables_denials import WorkLogRow
 from cleanclaim.storage.tables_x12 import ClaimRow, RemitClaimRow, RemittanceRow
 
 ZERO = Decimal("0.00")
@@ -115,9 +112,9 @@ def read_month(session: Session, practice_id: int, month: Month) -> MonthDenials
     providers: dict[str, Provider] = {}
     claims: list[Adjudicated] = []
     rows = _claim_rows(session, sorted(k for k in found if k is not None))
-    work = _work(session, practice_id, sorted({r[1] for r in rows.values()}))
+    work = work_rows(session, practice_id, sorted({r[1] for r in rows.values()}))
     for claim_id, (claim_key, clm01, submitted, npi, data) in sorted(rows.items()):
-        provider = _provider(data, npi)
+        provider = provider_of(data, npi)
         providers.setdefault(provider.npi, provider)
         people = pick(work.get(clm01, []), claim_key, submitted)
         claims.append(Adjudicated(claim_id, found[claim_id], people, provider.npi))
@@ -144,22 +141,7 @@ def _claim_rows(session: Session, ids: list[int]) -> dict[int, tuple[Any, ...]]:
     return out
 
 
-def _work(session: Session, practice_id: int, clm01s: list[str]) -> dict[str, list[Work]]:
-    out: dict[str, list[Work]] = defaultdict(list)
-    for start in range(0, len(clm01s), 900):
-        for w in session.scalars(
-            select(WorkLogRow).where(
-                WorkLogRow.practice_id == practice_id,
-                WorkLogRow.claim_id.in_(clm01s[start : start + 900]),
-            )
-        ):
-            out[w.claim_id].append(
-                Work(w.claim_key, w.registrar, w.coder, w.biller, w.coded_at, w.billed_at)
-            )
-    return out
-
-
-def _provider(data: dict[str, Any], billing_npi: str) -> Provider:
+def provider_of(data: dict[str, Any], billing_npi: str) -> Provider:
     """The rendering provider (claim level, else the first line's), else the billing NPI."""
     found = data.get("rendering_provider") or {}
     for line in data.get("lines") or []:
@@ -333,14 +315,3 @@ def payers(month: MonthDenials) -> tuple[PayerRow, ...]:
             )
         )
     return tuple(out)
-
-
-def data_note(views: list[DenialView]) -> str:
-    """A one-line count of the month's denials for notes and logs (no PHI)."""
-    total = sum((v.amount for v in views), ZERO)
-    return f"{len(views)} denials, {format_money(total)} denied"
-
-
-def latest(dates: Iterable[dt.date | None]) -> dt.date | None:
-    known = [d for d in dates if d is not None]
-    return max(known) if known else None

@@ -21,6 +21,11 @@ def last_day(month: Month) -> dt.date:
     return first_day(month.shift(1)) - dt.timedelta(days=1)
 
 
+def as_date(value: object) -> dt.date:
+    """A date from a query: SQLite returns computed dates (``coalesce``, ``max``) as text."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
 def month_of(day: dt.date | None) -> Month:
     """The month of ``day`` (queries only return rows with a date; ``None`` is a bug)."""
     if day is None:

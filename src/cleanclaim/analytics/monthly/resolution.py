@@ -28,6 +28,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cleanclaim.analytics.monthly.counts import money, remit_day
+from cleanclaim.analytics.monthly.periods import as_date
 from cleanclaim.denials.deadlines import appealable
 from cleanclaim.denials.queue import TermsFinder
 from cleanclaim.storage.tables_denials import AppealRow, DenialRow
@@ -130,7 +131,7 @@ def _family_remits(
             .join(RemittanceRow, RemittanceRow.id == RemitClaimRow.remittance_id)
             .where(family.in_(chunk))
         ):
-            when = on if on is None or isinstance(on, dt.date) else dt.date.fromisoformat(str(on))
+            when = None if on is None else as_date(on)
             if role == "reversal" or when is None or when > through:
                 continue
             out[(fam, payer)].append(

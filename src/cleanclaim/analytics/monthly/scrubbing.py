@@ -22,11 +22,11 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from cleanclaim.analytics.monthly.counts import money
-from cleanclaim.analytics.monthly.parties import MonthDenials, Provider, _provider, _work
+from cleanclaim.analytics.monthly.parties import MonthDenials, Provider, provider_of
 from cleanclaim.analytics.monthly.periods import first_day, last_day
 from cleanclaim.analytics.report.base import Month
 from cleanclaim.analytics.report.rows import FindingOutcomeRow, ProviderHygieneRow, TrainingTarget
-from cleanclaim.denials.attribution import pick
+from cleanclaim.denials.attribution import pick, work_rows
 from cleanclaim.denials.carc_table import DenialTable
 from cleanclaim.storage.tables_denials import DenialRow
 from cleanclaim.storage.tables_edits import ClaimScrubRow, FindingRow
@@ -103,7 +103,7 @@ def scrubbed_claims(session: Session, practice_id: int, month: Month) -> list[Sc
             .order_by(FindingRow.id)
         ):
             found[scrub_id].append((rule, category, bool(suppressed)))
-    work = _work(session, practice_id, sorted({r[4] for r in rows}))
+    work = work_rows(session, practice_id, sorted({r[4] for r in rows}))
     out: list[ScrubbedClaim] = []
     for cid, fam, version, key, clm01, submitted, npi, data, scrub_id in rows:
         data = data or {}
@@ -114,7 +114,7 @@ def scrubbed_claims(session: Session, practice_id: int, month: Month) -> list[Sc
                 fam,
                 version,
                 people.coder,
-                _provider(data, npi),
+                provider_of(data, npi),
                 len(data.get("diagnoses") or []),
                 tuple(found[scrub_id]),
             )
