@@ -95,8 +95,7 @@ def run_demo(
     from cleanclaim.claims.ingest import ingest_file
     from cleanclaim.codesets.store import default_store
     from cleanclaim.denials.appeals_import import import_appeals_csv
-    from cleanclaim.denials.payer_error import reconcile_resubmissions
-    from cleanclaim.denials.service import classify_practice
+    from cleanclaim.denials.service import classify_and_reconcile, classify_practice
     from cleanclaim.denials.worklog import import_worklog
     from cleanclaim.payers.registry import import_file, seed_defaults
     from cleanclaim.storage.accounts import actor
@@ -160,8 +159,7 @@ def run_demo(
     lap("worklog and appeals")
     tell("Classifying denials", 0, 0)
     with session_scope() as session:
-        classify_practice(session, who.practice_id, user=user)
-        reconcile_resubmissions(session, who.practice_id, user=user)
+        classify_and_reconcile(session, who.practice_id, user=user)
         result.recovery = measure(session, who.practice_id, practice_dir / "truth-ledger.csv")
     lap("classify")
     tell("Computing and writing the report", 0, 0)

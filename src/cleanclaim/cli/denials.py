@@ -167,11 +167,9 @@ class Outcome(StrEnum):
 
 def _prepare(session: Any, who: Any) -> None:
     """Classify what is new, then reclassify denials overturned on resubmission."""
-    from cleanclaim.denials.payer_error import reconcile_resubmissions
-    from cleanclaim.denials.service import classify_practice
+    from cleanclaim.denials.service import classify_and_reconcile
 
-    classify_practice(session, who.practice_id, user=who.user)
-    reconcile_resubmissions(session, who.practice_id, user=who.user)
+    classify_and_reconcile(session, who.practice_id, user=who.user)
 
 
 @app.command("queue")

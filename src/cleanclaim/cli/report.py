@@ -54,8 +54,7 @@ def monthly(
     from cleanclaim.analytics.report.base import Month
     from cleanclaim.cli.admin import upgrade_database
     from cleanclaim.codesets.store import default_store
-    from cleanclaim.denials.payer_error import reconcile_resubmissions
-    from cleanclaim.denials.service import classify_practice
+    from cleanclaim.denials.service import classify_and_reconcile
     from cleanclaim.storage.accounts import actor
     from cleanclaim.storage.db import session_scope
 
@@ -74,8 +73,7 @@ def monthly(
     with session_scope() as session:
         who = actor(session, current_user(), current_practice())
         with console.status("Classifying new remittance adjustments..."):
-            classify_practice(session, who.practice_id, user=who.user)
-            reconcile_resubmissions(session, who.practice_id, user=who.user)
+            classify_and_reconcile(session, who.practice_id, user=who.user)
     status = console.status(f"Computing the {report_month.label} report...")
     with session_scope() as session, status:
         data = build_monthly_report(

@@ -277,6 +277,16 @@ def classify_practice(
     return report
 
 
+def classify_and_reconcile(session: Session, practice_id: int, *, user: str) -> ClassifyReport:
+    """Classify what is new, then reclassify denials overturned on resubmission: what every
+    reader of denials (list, queue, appeals, the report) runs first."""
+    from cleanclaim.denials.payer_error import reconcile_resubmissions
+
+    report = classify_practice(session, practice_id, user=user)
+    reconcile_resubmissions(session, practice_id, user=user)
+    return report
+
+
 def _classify_batch(
     session: Session, batch: list[list[_Clp]], table: DenialTable, version: str,
     keys: dict[str, str], writer: _Writer,
