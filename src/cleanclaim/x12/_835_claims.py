@@ -9,7 +9,7 @@ PER) go to the header parser's handlers and leave the claim open, as they always
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from cleanclaim.claims.remittance import (
@@ -62,22 +62,15 @@ Handlers = dict[str, Callable[[list[str], int], None]]
 
 def read_claim(
     v: Values,
-    rows: Sequence[Any],
-    sep: str,
-    positions: Sequence[int],
-    i: int,
+    segments: Iterator[tuple[int, list[str]]],
+    pos: int,
     e: list[str],
     handlers: Handlers,
     claims: list[RemitClaim],
-) -> tuple[int, list[str]]:
-    """Read the claim whose CLP is segment ``i`` (elements ``e``), append it to ``claims``
-    and return the index and elements of the segment that ended it (``len(rows)`` and
-    ``[]`` at the end of the set).
-
-    ``rows`` are segment texts split at ``sep`` as they are read (splitting each one just
-    before use keeps the working set small), or element lists when ``sep`` is empty.
-    """
-    pos = positions[i]
+) -> tuple[int, list[str]] | None:
+    """Read the claim whose CLP (elements ``e``) is at position ``pos``, taking its other
+    segments from ``segments`` (position and elements of each), append it to ``claims`` and
+    return the segment that ended it (``None`` at the end of the set)."""
     v.r.loop = "2100"
     get_decimal = DECIMALS.get
     get_date = DATES.get
@@ -112,14 +105,10 @@ def read_claim(
     l_rejects: tuple[str, ...] = ()
     procedures = _PROCEDURES
     component = v.component
-    n = len(rows)
-    e = []
-    i += 1
-    while i < n:
-        e = rows[i].split(sep) if sep else rows[i]
+    ended: tuple[int, list[str]] | None = None
+    for pos, e in segments:
         sid = e[0]
         if sid == "CAS":
-            pos = positions[i]
             target = l_adj if line is not None else adjustments
             size = len(e)
             if (size == 4 or size == 5) and e[1] in _GROUPS and e[2]:
@@ -128,14 +117,13 @@ def read_claim(
                 quantity = get_decimal(e[4]) if size == 5 and e[4] else None
                 if amount is not None and (size == 4 or not e[4] or quantity is not None):
                     target.append(new_adjustment(e[1], e[2], amount, quantity, pos))
-                    i += 1
                     continue
             target.extend(v.cas(e, pos))
         elif sid == "DTM":
             if len(e) > 2 and e[1]:
-                qualifier, day = e[1], get_date(e[2]) or v.date(e, positions[i], 2)
+                qualifier, day = e[1], get_date(e[2]) or v.date(e, pos, 2)
             else:
-                qualifier, day = v.text(e, positions[i], 1), v.date(e, positions[i], 2)
+                qualifier, day = v.text(e, pos, 1), v.date(e, pos, 2)
             if line is not None:
                 if qualifier == "472":
                     l_date = day
@@ -151,20 +139,16 @@ def read_claim(
                 received = day
         elif sid == "NM1":
             if len(e) > 9 and e[1]:
-                entities.append(
-                    new_entity(e[1], e[2], e[3], e[4], e[5], e[7], e[8], e[9], positions[i])
-                )
+                entities.append(new_entity(e[1], e[2], e[3], e[4], e[5], e[7], e[8], e[9], pos))
             else:
-                entities.append(v.entity(e, positions[i]))
+                entities.append(v.entity(e, pos))
         elif sid == "REF":
-            pos = positions[i]
             if len(e) > 2 and e[1]:
                 ref = _new_reference(e[1], e[2], pos)
             else:
                 ref = _new_reference(v.text(e, pos, 1), e[2] if len(e) > 2 else "", pos)
             (l_refs if line is not None else references).append(ref)
         elif sid == "SVC":
-            pos = positions[i]
             if line is not None:
                 lines.append(_new_line(
                     *line, l_date, l_from, l_to, l_adj, l_remarks, l_rejects, l_refs, l_amts,
@@ -189,30 +173,27 @@ def read_claim(
             l_date = l_from = l_to = None
             l_pos = pos
         elif sid == "AMT":
-            pos = positions[i]
             if len(e) > 2 and e[1] and e[2] in DECIMALS:
                 amt = _new_amount(e[1], DECIMALS[e[2]], pos)
             else:
                 amt = _new_amount(v.text(e, pos, 1), v.amount(e, pos, 2), pos)
             (l_amts if line is not None else amounts).append(amt)
         elif sid in CLAIM_ENDS:
+            ended = (pos, e)
             break
         elif sid == "MOA":
-            pos = positions[i]
             p = e + _PAD
             remarks = tuple(p[k] for k in range(3, 8) if p[k])
             outpatient = _new_outpatient(
                 v.opt_amount(e, pos, 1), v.opt_amount(e, pos, 2), remarks, pos
             )
         elif sid == "MIA":
-            pos = positions[i]
             p = e + _PAD * 2
             remarks = tuple(p[k] for k in (5, 20, 21, 22, 23) if p[k])
             inpatient = _new_inpatient(
                 v.opt_amount(e, pos, 1), v.opt_amount(e, pos, 4), remarks, pos
             )
         elif sid == "LQ":
-            pos = positions[i]
             if line is None:
                 raise v.error(e, pos, "LQ outside a service line (SVC)")
             qualifier, code = v.text(e, pos, 1), v.text(e, pos, 2)
@@ -225,8 +206,7 @@ def read_claim(
         else:
             handler = handlers.get(sid)
             if handler is not None:  # a header segment inside the claim: the claim stays open
-                handler(e, positions[i])
-        i += 1
+                handler(e, pos)
     if line is not None:
         lines.append(_new_line(
             *line, l_date, l_from, l_to, l_adj, l_remarks, l_rejects, l_refs, l_amts, l_pos
@@ -240,7 +220,7 @@ def read_claim(
         references, amounts, lines, position,
     )  # fmt: skip
     claims.append(claim)
-    return i, e if i < n else []
+    return ended
 
 
 def _clp(v: Values, e: list[str], pos: int) -> tuple[Any, ...]:

@@ -15,7 +15,6 @@ from cleanclaim.claims.model import (
     Payer,
     Person,
     Provider,
-    ServiceLine,
 )
 from cleanclaim.x12._837_fast import fast_constructor, npi_is_valid, remember
 
@@ -97,15 +96,13 @@ _new_payer = fast_constructor(
     ("name", "payer_id", "responsibility", "filing_indicator", "group_number", "insurance_type"),
 )
 _PROVIDERS: dict[tuple[object, ...], Provider] = {}
-_PERSONS: dict[tuple[object, ...], Person] = {}
-_PAYERS: dict[tuple[object, ...], Payer] = {}
 
 
 class Entity:
     """An NM1 with the segments that follow it (PRV, REF, DMG).
 
     The NM1 fields are read from its elements when the entity is turned into a provider or
-    a person; the values those produce are shared between claims that name the same party.
+    a person; providers are shared between claims that name the same one.
     Class attributes are the defaults.
     """
 
@@ -169,12 +166,10 @@ class Entity:
         return remember(_PROVIDERS, key, made)
 
     def person(self, relationship: str | None) -> Person:
-        key = (self.elements, self.birth_date, self.sex, relationship)
-        found = _PERSONS.get(key)
-        if found is not None:
-            return found
+        # Not shared through a cache: persons rarely repeat, and comparing a key with the
+        # ones kept costs more than making the value.
         e = self.elements + _PAD
-        made = _new_person(
+        return _new_person(
             e[3].strip(),
             e[4].strip() or None,
             e[5].strip() or None,
@@ -183,11 +178,18 @@ class Entity:
             self.sex,
             relationship,
         )
-        return remember(_PERSONS, key, made)
+
+
+Parties = tuple[Provider, Provider | None, Payer, Person, Person]
+"""Billing provider, pay-to provider, payer, subscriber and patient of a claim."""
 
 
 class HL:
-    """One hierarchical level and what it carries. Class attributes are the defaults."""
+    """One hierarchical level and what it carries. Class attributes are the defaults.
+
+    ``parties`` is filled at the first claim under the level: what it is made of cannot
+    change once a claim has been read under it (those segments then belong to the claim).
+    """
 
     taxonomy: str | None = None  # 2000A PRV
     billing: Entity | None = None  # 2010AA
@@ -197,27 +199,24 @@ class HL:
     payer: Entity | None = None  # 2010BB
     relationship: str | None = None  # 2000C PAT01
     patient: Entity | None = None  # 2010CA
+    parties: Parties | None = None
+    providers: tuple[Provider, Provider | None] | None = None  # 2010AA/AB, made once
 
     def __init__(self, ident: str, parent: str, level: str, position: int) -> None:
         self.ident, self.parent, self.level, self.position = ident, parent, level, position
 
     def to_payer(self) -> Payer:
         assert self.sbr is not None and self.payer is not None
-        payer = self.payer
-        key = (self.sbr, payer.elements)
-        found = _PAYERS.get(key)
-        if found is not None:
-            return found
+        e = self.payer.elements + _PAD
         sbr = self.sbr + _PAD
-        made = _new_payer(
-            payer.name,
-            payer.ident,
+        return _new_payer(
+            e[3].strip(),
+            e[9].strip() or None,
             sbr[1].strip(),
             sbr[9].strip() or None,
             sbr[3].strip() or None,
             sbr[5].strip() or None,
         )
-        return remember(_PAYERS, key, made)
 
 
 class OtherPayerBuilder:
@@ -289,55 +288,9 @@ class AdjudicationBuilder:
         )
 
 
-class LineBuilder:
-    """A 2400 service line being read. Class attributes are the defaults; the rarely used
-    collections are created on first use."""
-
-    has_service: bool = False
-    charge: Decimal = Decimal(0)
-    units: Decimal | None = None
-    unit_basis: str = ""
-    qualifier: str | None = None
-    code: str | None = None
-    modifiers: tuple[str, ...] = ()
-    revenue_code: str | None = None
-    place_of_service: str | None = None
-    pointers: tuple[int, ...] = ()
-    emergency: str | None = None
-    service_from: date | None = None
-    service_to: date | None = None
-    ndc: str | None = None
-    ndc_quantity: Decimal | None = None
-    ndc_unit: str | None = None
-    refs: dict[str, str] | None = None
-    providers: list[Entity] | None = None
-    adjudications: list[AdjudicationBuilder] | None = None
-
-    def __init__(self, position: int, number: int) -> None:
-        self.position, self.number = position, number
-
-    def add_ref(self, qualifier: str, value: str) -> None:
-        if self.refs is None:
-            self.refs = {qualifier: value}
-        else:
-            self.refs.setdefault(qualifier, value)
-
-    def add_provider(self, entity: Entity) -> None:
-        if self.providers is None:
-            self.providers = [entity]
-        else:
-            self.providers.append(entity)
-
-    def add_adjudication(self, adj: AdjudicationBuilder) -> None:
-        if self.adjudications is None:
-            self.adjudications = [adj]
-        else:
-            self.adjudications.append(adj)
-
-
 class ClaimBuilder:
-    """A 2300 claim being read. Class attributes are the defaults; the rarely used lists
-    are created on first use (``None`` until then)."""
+    """A 2300 claim being read (its service lines are kept by the claim reader). Class
+    attributes are the defaults; the rarely used collections are created on first use."""
 
     statement_from: date | None = None
     statement_to: date | None = None
@@ -350,6 +303,8 @@ class ClaimBuilder:
     codes: list[InstitutionalCode] | None = None
     conditions: list[str] | None = None
     other_payers: list[OtherPayerBuilder] | None = None
+    refs: dict[str, str] | None = None
+    providers: dict[str, Entity] | None = None
 
     def __init__(
         self,
@@ -359,21 +314,8 @@ class ClaimBuilder:
         total: Decimal,
         clm05_1: str,
         frequency: str,
-        billing: Provider,
-        pay_to: Provider | None,
-        payer: Payer,
-        subscriber: Person,
-        patient: Person,
+        parties: Parties,
     ) -> None:
         self.clm, self.position, self.claim_id, self.total = clm, position, claim_id, total
-        self.clm05_1, self.frequency, self.billing, self.pay_to = (
-            clm05_1,
-            frequency,
-            billing,
-            pay_to,
-        )
-        self.payer, self.subscriber, self.patient = payer, subscriber, patient
-        self.refs: dict[str, str] = {}
+        self.clm05_1, self.frequency, self.parties = clm05_1, frequency, parties
         self.diagnoses: list[Diagnosis] = []
-        self.providers: dict[str, Entity] = {}
-        self.lines: list[ServiceLine] = []

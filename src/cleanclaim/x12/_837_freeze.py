@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 from cleanclaim.claims.model import Claim, ClaimType, Provider, ServiceLine, Submission
-from cleanclaim.x12._837_build import ClaimBuilder, Entity, LineBuilder
+from cleanclaim.x12._837_build import ClaimBuilder, Entity
 from cleanclaim.x12._837_fast import fast_constructor
 from cleanclaim.x12._837_values import parse_date
 from cleanclaim.x12._envelope_model import TransactionSet
 from cleanclaim.x12.segments import Delimiters
 
 _PAD = [""] * 24
-_new_line = fast_constructor(
-    ServiceLine,
-    ("number", "charge", "units", "unit_basis", "procedure_qualifier", "procedure_code",
-     "modifiers", "revenue_code", "place_of_service", "diagnosis_pointers", "emergency",
-     "service_date_from", "service_date_to", "rendering_provider", "other_providers",
-     "line_item_control_number", "prior_authorization", "ndc", "ndc_quantity", "ndc_unit",
-     "adjudications", "source_segment"),
-)  # fmt: skip
 _CLAIM_FIELDS = (
     "claim_id", "claim_type", "total_charge", "frequency_code", "billing_provider",
     "subscriber", "patient", "payer", "submission", "lines", "place_of_service",
@@ -33,44 +25,6 @@ _CLAIM_FIELDS = (
 _new_claim = fast_constructor(Claim, _CLAIM_FIELDS)
 _NO_REFS: dict[str, str] = {}
 _NO_PROVIDERS: dict[str, Provider] = {}
-
-
-def freeze_line(line: LineBuilder) -> ServiceLine:
-    rendering = None
-    providers = line.providers
-    if providers is not None:
-        for entity in providers:
-            if entity.code == "82":
-                rendering = entity
-                break
-        others = tuple(e.provider() for e in providers if e is not rendering)
-    else:
-        others = ()
-    refs = line.refs or _NO_REFS
-    return _new_line(
-        line.number,
-        line.charge,
-        line.units,
-        line.unit_basis,
-        line.qualifier,
-        line.code,
-        line.modifiers,
-        line.revenue_code,
-        line.place_of_service,
-        line.pointers,
-        line.emergency,
-        line.service_from,
-        line.service_to,
-        rendering.provider() if rendering else None,
-        others,
-        refs.get("6R"),
-        refs.get("G1"),
-        line.ndc,
-        line.ndc_quantity,
-        line.ndc_unit,
-        tuple(a.build() for a in line.adjudications) if line.adjudications else (),
-        line.position,
-    )
 
 
 def build_submission(
@@ -102,10 +56,15 @@ def build_submission(
 
 
 def freeze_claim(
-    cb: ClaimBuilder, claim_type: ClaimType, submission: Submission, d: Delimiters
+    cb: ClaimBuilder,
+    lines: list[ServiceLine],
+    claim_type: ClaimType,
+    submission: Submission,
+    d: Delimiters,
 ) -> Claim:
     prof = claim_type == "professional"
     e, cl1, p, refs = cb.clm, cb.cl1, cb.providers, cb.refs
+    billing, pay_to, payer, subscriber, patient = cb.parties
     c1 = cl1 + _PAD if cl1 else None
     if prof and e[11]:
         causes = e[11].split(d.component)[:3]
@@ -121,15 +80,15 @@ def freeze_claim(
         claim_type,
         cb.total,  # total_charge
         cb.frequency,  # frequency_code
-        cb.billing,  # billing_provider
-        cb.subscriber,
-        cb.patient,
-        cb.payer,
+        billing,  # billing_provider
+        subscriber,
+        patient,
+        payer,
         submission,
-        tuple(cb.lines),
+        tuple(lines),
         cb.clm05_1 if prof else None,  # place_of_service
         None if prof else cb.clm05_1,  # facility_type_code
-        cb.pay_to,  # pay_to_provider
+        pay_to,  # pay_to_provider
         get("82"),  # rendering_provider
         get("DN") or get("P3"),  # referring_provider
         get("71"),  # attending_provider

@@ -3,14 +3,11 @@ choice between 837P and 837I."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from cleanclaim.claims.model import ClaimType, Diagnosis, InstitutionalCode
 from cleanclaim.errors import X12Error
-from cleanclaim.x12._837_build import (
-    DIAGNOSIS_QUALIFIERS,
-    AdjudicationBuilder,
-    ClaimBuilder,
-    LineBuilder,
-)
+from cleanclaim.x12._837_build import DIAGNOSIS_QUALIFIERS, AdjudicationBuilder, ClaimBuilder
 from cleanclaim.x12._837_fast import fast_constructor, remember
 from cleanclaim.x12._837_values import hi_codes, opt_decimal, procedure, to_decimal, to_int
 from cleanclaim.x12._envelope_model import TransactionKind, TransactionSet
@@ -20,39 +17,57 @@ _PAD = [""] * 12
 _POINTERS: dict[str, tuple[int, ...]] = {}
 
 
-def read_sv1(line: LineBuilder, e: list[str], d: Delimiters) -> None:
-    """SV1 (837P professional service) into ``line``."""
+Service = tuple[
+    Decimal,  # charge
+    Decimal | None,  # units
+    str,  # unit basis
+    str | None,  # procedure qualifier
+    str | None,  # procedure code
+    tuple[str, ...],  # modifiers
+    str | None,  # revenue code
+    str | None,  # place of service
+    tuple[int, ...],  # diagnosis pointers
+    str | None,  # emergency indicator
+]
+"""What the service segment (SV1 or SV2) of a line gives, in :class:`ServiceLine` order."""
+
+
+def read_sv1(e: list[str], d: Delimiters) -> Service:
+    """SV1 (837P professional service)."""
     e = e + _PAD
-    line.qualifier, line.code, line.modifiers = procedure(e[1], d)
-    if line.code is None:
+    qualifier, code, modifiers = procedure(e[1], d)
+    if code is None:
         raise ValueError("SV101-2 procedure code is missing")
     if not e[2].strip():
         raise ValueError("SV102 line charge is missing")
-    line.charge = to_decimal(e[2], "SV102")
-    line.unit_basis = e[3].strip()
-    line.units = opt_decimal(e[4], "SV104")
-    line.place_of_service = e[5].strip() or None
+    charge = to_decimal(e[2], "SV102")
+    unit_basis = e[3].strip()
+    units = opt_decimal(e[4], "SV104")
+    place_of_service = e[5].strip() or None
     key = e[7] + d.component
     found = _POINTERS.get(key)
     if found is None:
         pointers = [p for p in e[7].split(d.component) if p.strip()]
         found = remember(_POINTERS, key, tuple(to_int(p, "SV107") for p in pointers))
-    line.pointers = found
-    line.emergency = e[9].strip() or None
+    emergency = e[9].strip() or None
+    return (charge, units, unit_basis, qualifier, code, modifiers, None, place_of_service,
+            found, emergency)  # fmt: skip
 
 
-def read_sv2(line: LineBuilder, e: list[str], d: Delimiters) -> None:
-    """SV2 (837I institutional service) into ``line``."""
+def read_sv2(e: list[str], d: Delimiters) -> Service:
+    """SV2 (837I institutional service)."""
     e = e + _PAD
-    line.revenue_code = e[1].strip() or None
-    if line.revenue_code is None:
+    revenue_code = e[1].strip() or None
+    if revenue_code is None:
         raise ValueError("SV201 revenue code is missing")
-    line.qualifier, line.code, line.modifiers = procedure(e[2], d)
+    qualifier, code, modifiers = procedure(e[2], d)
     if not e[3].strip():
         raise ValueError("SV203 line charge is missing")
-    line.charge = to_decimal(e[3], "SV203")
-    line.unit_basis = e[4].strip()
-    line.units = opt_decimal(e[5], "SV205")
+    charge = to_decimal(e[3], "SV203")
+    unit_basis = e[4].strip()
+    units = opt_decimal(e[5], "SV205")
+    return (charge, units, unit_basis, qualifier, code, modifiers, revenue_code, None, (),
+            None)  # fmt: skip
 
 
 def read_svd(e: list[str], position: int, d: Delimiters) -> AdjudicationBuilder:

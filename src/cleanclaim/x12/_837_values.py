@@ -79,19 +79,20 @@ class DateValue:
     time: str | None = None
 
 
-_D8_VALUES: dict[str, DateValue] = {}
+D8_VALUES: dict[str, DateValue] = {}
+"""Element text -> value, for texts already read as D8 dates."""
 
 
 def parse_date(fmt: str, text: str, name: str) -> DateValue:
     """A date in format ``D8``, ``RD8``, ``DT`` or ``TM``."""
     if fmt == "D8":
-        found = _D8_VALUES.get(text)
+        found = D8_VALUES.get(text)
         if found is not None:
             return found
     value = text.strip()
     try:
         if fmt == "D8":
-            return remember(_D8_VALUES, text, DateValue(_d8(value)))
+            return remember(D8_VALUES, text, DateValue(_d8(value)))
         if fmt == "RD8":
             first, sep, last = value.partition("-")
             if not sep:

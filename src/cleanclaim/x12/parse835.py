@@ -13,9 +13,10 @@ values, by :func:`cleanclaim.claims.remittance.check_balance`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from typing import Any, cast
+from itertools import count, repeat
+from typing import Any
 
 from cleanclaim.claims.remittance import (
     Contact,
@@ -58,40 +59,32 @@ def parse_835(
             a loop segment out of place, BPR/TRN/N1*PR/N1*PE missing).
     """
     raw = raw_texts(segments)
-    rows: Sequence[Any]
-    positions: Sequence[int]
+    items: Iterator[tuple[int, list[str]]]
     if raw is not None:
         first, texts, sep = raw
-        rows = cast(Sequence[Any], texts)  # split as they are read
-        positions = range(first, first + len(rows))
+        items = zip(count(first), map(str.split, texts, repeat(sep)))  # split as they are read
     else:
-        rows = [list(seg[1]) or [""] for seg in segments]
-        positions = [seg[0] for seg in segments]
-        sep = ""
+        items = iter([(seg[0], list(seg[1]) or [""]) for seg in segments])
     parser = _Parser(ElementReader(path_name, delimiters), control_number)
     handlers = parser.handlers()  # local: no reference cycle keeps the parser alive
     get = handlers.get
     claims = parser.claims
-    n = len(rows)
-    i = 0
-    e: list[str] = []
-    while i < n:  # segments before the first one that is not an envelope segment are skipped
-        e = rows[i].split(sep) if sep else rows[i]
+    item: tuple[int, list[str]] | None = None
+    for pos, e in items:  # segments before the first one that is not an envelope segment
         if e[0] not in ENVELOPE_IDS:
-            parser.first = (e[0], positions[i])
+            parser.first = (e[0], pos)
+            item = (pos, e)
             break
-        i += 1
-    while i < n:
+    while item is not None:
+        pos, e = item
         sid = e[0]
         if sid == "CLP":
-            i, e = read_claim(parser, rows, sep, positions, i, e, handlers, claims)
+            item = read_claim(parser, items, pos, e, handlers, claims)
             continue
         handler = get(sid)
         if handler is not None:
-            handler(e, positions[i])
-        i += 1
-        if i < n:
-            e = rows[i].split(sep) if sep else rows[i]
+            handler(e, pos)
+        item = next(items, None)
     return parser.finish()
 
 
