@@ -28,27 +28,33 @@ HEX64 = frozenset({"patient_key", "sha256", "business_key"})
 
 
 def _tables() -> list[Any]:
-    import cleanclaim.storage.tables_denials
-    import cleanclaim.storage.tables_edits
-    import cleanclaim.storage.tables_x12  # noqa: F401
-    from cleanclaim.storage.models import Base
+    from cleanclaim.storage.models import Base  # imports every table module
 
     return [
         t
         for t in Base.metadata.sorted_tables
-        if t.name not in SKIP and "practice_id" in t.columns and "id" in t.columns
+        if t.name not in SKIP and "practice_id" in t.columns and len(t.primary_key.columns) == 1
     ]
+
+
+def _key(table: Any) -> str:
+    """The primary key column: ``id``, or a foreign key (``claim_fact.claim_id``)."""
+    return str(next(iter(table.primary_key.columns)).name)
+
+
+def _target(column: Any) -> str:
+    """The table a foreign key column points at."""
+    return str(next(iter(column.foreign_keys)).column.table.name)
 
 
 def _expr(table: Any, column: Any, k: int, offsets: dict[str, int]) -> str:
     """The SELECT expression giving ``column`` of copy ``k``."""
     name = column.name
     q = f'"{name}"'
-    if name == "id":
+    if name == "id" and table.name in offsets:
         return f"id + {k * offsets[table.name]}"
-    targets = [fk.column.table.name for fk in column.foreign_keys]
-    if targets and targets[0] != "practice":
-        return f"{q} + {k * offsets[targets[0]]}"
+    if column.foreign_keys and _target(column) != "practice":
+        return f"{q} + {k * offsets[_target(column)]}"
     if name in SUFFIXED or (table.name == "work_log" and name == "claim_id"):
         return f"{q} || '-r{k}'"
     if name in HEX64:
@@ -69,6 +75,7 @@ def replicate(
         offsets = {
             t.name: int(conn.scalar(text(f"SELECT coalesce(max(id), 0) FROM {t.name}")))
             for t in tables
+            if _key(t) == "id"
         }
     added = 0
     with engine.connect() as conn:
@@ -77,7 +84,10 @@ def replicate(
         for table in tables:
             cols = list(table.columns)
             names = ", ".join(f'"{c.name}"' for c in cols)
-            where = f"WHERE practice_id = :p AND id <= {offsets[table.name]} ORDER BY id"
+            key = _key(table)
+            owner = table.name if key == "id" else _target(table.c[key])
+            top = offsets[owner]
+            where = f"WHERE practice_id = :p AND {key} <= {top} ORDER BY {key}"
             for k in range(1, copies + 1):
                 exprs = ", ".join(_expr(table, c, k, offsets) for c in cols)
                 sql = f"INSERT INTO {table.name} ({names}) SELECT {exprs} FROM {table.name} {where}"
@@ -95,6 +105,8 @@ def replicate(
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
             for table in tables:
+                if _key(table) != "id":
+                    continue
                 conn.execute(
                     text(
                         f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "

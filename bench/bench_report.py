@@ -40,19 +40,32 @@ from pathlib import Path
 from typing import Any
 
 from _report import write_section
+from _report_db import (
+    analyze,
+    db_url,
+    env,
+    marker,
+    pg_drop,
+    pg_exists,
+    phase_build,
+    phase_replicate,
+    practice_id,
+    ready,
+    say,
+)
 
 SECTION = "Monthly report"
 TARGET_RATIO = 3.0
 TARGET_SCALING = 12.0
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 BACKENDS = ("sqlite", "postgresql")
-PG_PREFIX = "cleanclaim_bench_report"
 BASIS = {"sqlite": "cpu_s", "postgresql": "wall_s"}
 """Verdict basis: on SQLite all the work is this process's CPU; on PostgreSQL much is the
 server's, so wall time."""
 LABEL = {"cpu_s": "CPU", "wall_s": "wall"}
 BASELINE: tuple[tuple[str, str, str], ...] = (
     ("claim", "submitted_on", "total_charge"),
+    ("claim_fact", "record_day", "diagnoses"),
     ("claim_line", "service_from", "charge"),
     ("claim_scrub", "status", "claim_id"),
     ("scrub_finding", "rule", "claim_id"),
@@ -81,159 +94,6 @@ def _child(*args: str, timeout: float = 6 * 3600) -> dict[str, Any]:
         return {"error": f"phase {args[0]} exited with {proc.returncode}{why}"}
     result: dict[str, Any] = json.loads(lines[-1])
     return result
-
-
-def _env(work: str, url: str) -> None:
-    """Point the settings at this run's database and code-set store (in a child process)."""
-    os.environ["CLEANCLAIM_DATA_DIR"] = str(Path(work) / "data")
-    os.environ["CLEANCLAIM_CODESET_DIR"] = str(Path(work) / "codesets")
-    os.environ["CLEANCLAIM_DATABASE_URL"] = url
-
-
-def _say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
-
-
-# -- databases -----------------------------------------------------------------------------
-
-
-def _url(backend: str, work: str, pg_url: str, size: str) -> str:
-    if backend == "sqlite":
-        return f"sqlite:///{Path(work) / f'sqlite-{size}.db'}"
-    return pg_url.rsplit("/", 1)[0] + f"/{PG_PREFIX}_{size}"
-
-
-def _pg_admin(pg_url: str) -> Any:
-    import sqlalchemy as sa
-
-    return sa.create_engine(pg_url, isolation_level="AUTOCOMMIT")
-
-
-def _pg_exists(pg_url: str, size: str) -> bool:
-    import sqlalchemy as sa
-
-    admin = _pg_admin(pg_url)
-    try:
-        with admin.connect() as conn:
-            q = sa.text("SELECT 1 FROM pg_database WHERE datname = :n")
-            return conn.scalar(q, {"n": f"{PG_PREFIX}_{size}"}) is not None
-    finally:
-        admin.dispose()
-
-
-def _pg_drop(pg_url: str, size: str) -> None:
-    import sqlalchemy as sa
-
-    admin = _pg_admin(pg_url)
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {PG_PREFIX}_{size} WITH (FORCE)"))
-    finally:
-        admin.dispose()
-
-
-def _pg_create(pg_url: str, size: str, template: str | None = None) -> None:
-    import sqlalchemy as sa
-
-    _pg_drop(pg_url, size)
-    admin = _pg_admin(pg_url)
-    try:
-        with admin.connect() as conn:
-            extra = f" TEMPLATE {PG_PREFIX}_{template}" if template else ""
-            conn.execute(sa.text(f"CREATE DATABASE {PG_PREFIX}_{size}{extra}"))
-    finally:
-        admin.dispose()
-
-
-def _marker(work: str, backend: str, size: str) -> Path:
-    return Path(work) / f"{backend}-{size}.json"
-
-
-def _ready(work: str, backend: str, size: str, pg_url: str, want: dict[str, Any]) -> bool:
-    """Whether an earlier run left this database, built with the same options."""
-    marker = _marker(work, backend, size)
-    if not marker.exists():
-        return False
-    if json.loads(marker.read_text()).get("options") != want:
-        return False
-    if backend == "sqlite":
-        return (Path(work) / f"sqlite-{size}.db").exists()
-    return _pg_exists(pg_url, size)
-
-
-def phase_build(backend: str, work: str, pg_url: str, months: str, per_month: str
-                ) -> dict[str, Any]:  # fmt: skip
-    """The 1x database: the demo practice through the real pipeline."""
-    from cleanclaim.analytics.demo_run import DemoOptions, run_demo
-
-    size = "1x"
-    if backend == "sqlite":
-        (Path(work) / "sqlite-1x.db").unlink(missing_ok=True)
-    else:
-        _pg_create(pg_url, size)
-    _env(work, _url(backend, work, pg_url, size))
-    start = time.perf_counter()
-
-    def progress(step: str, done: int, total: int) -> None:
-        if total == 0 or done % 50 == 0:
-            _say(f"{backend} 1x {time.perf_counter() - start:7.0f} s  {step} {done}/{total}")
-
-    opts = DemoOptions(months=int(months), claims_per_month=int(per_month))
-    result = run_demo(Path(work) / "demo", opts, progress=progress)
-    if backend == "postgresql":
-        _analyze(_url(backend, work, pg_url, size))
-    return {"seconds": result.seconds, "wall_s": time.perf_counter() - start,
-            "files": result.files_ingested + result.files_already_known}  # fmt: skip
-
-
-def phase_replicate(backend: str, work: str, pg_url: str, scale: str) -> dict[str, Any]:
-    """The 10x database: a copy of the 1x one, replicated inside the database."""
-    from _replicate import replicate
-    from cleanclaim.storage.db import make_engine
-
-    size = f"{scale}x"
-    if backend == "sqlite":
-        _sqlite_copy(Path(work) / "sqlite-1x.db", Path(work) / f"sqlite-{size}.db")
-    else:
-        _pg_create(pg_url, size, template="1x")
-    url = _url(backend, work, pg_url, size)
-    start = time.perf_counter()
-    engine = make_engine(url)
-    copied = replicate(engine, _practice_id(engine), int(scale) - 1, log=_say)
-    engine.dispose()
-    if backend == "postgresql":
-        _analyze(url)
-    return {"rows_added": copied, "wall_s": time.perf_counter() - start}
-
-
-def _sqlite_copy(src: Path, dest: Path) -> None:
-    """Copy a SQLite database, WAL included (the backup API)."""
-    import sqlite3
-
-    dest.unlink(missing_ok=True)
-    with sqlite3.connect(src) as a, sqlite3.connect(dest) as b:
-        a.backup(b)
-    a.close()
-    b.close()
-
-
-def _analyze(url: str) -> None:
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(sa.text("VACUUM ANALYZE"))
-    engine.dispose()
-
-
-def _practice_id(engine: Any) -> int:
-    from sqlalchemy import select
-
-    from cleanclaim.analytics.demo_run import DEMO_PRACTICE
-    from cleanclaim.storage.models import Practice
-
-    with engine.connect() as conn:
-        return int(conn.scalar(select(Practice.id).where(Practice.key == DEMO_PRACTICE)))
 
 
 # -- measuring -----------------------------------------------------------------------------
@@ -275,11 +135,15 @@ def phase_measure(backend: str, work: str, pg_url: str, size: str, repeats: str,
     from cleanclaim.analytics.report.base import Month
     from cleanclaim.codesets.store import default_store
     from cleanclaim.storage.db import make_engine, session_scope
+    from cleanclaim.storage.migrate import current_revision, upgrade
 
-    url = _url(backend, work, pg_url, size)
-    _env(work, url)
+    url = db_url(backend, work, pg_url, size)
+    env(work, url)
     engine = make_engine(url)
-    pid = _practice_id(engine)
+    before = current_revision(engine)
+    if upgrade(engine) != before and backend == "postgresql":  # a reused, older database
+        analyze(url)
+    pid = practice_id(engine)
     year, mon = (int(x) for x in month.split("-"))
     store = default_store()
     rows: dict[str, int] = {}
@@ -401,7 +265,9 @@ def report(r: dict[str, Any], args: argparse.Namespace) -> str:
         "have the same shape as the original (same dates, codes, payers and people), so "
         "per-month groups grow by the factor while the number of groups does not. "
         "PostgreSQL databases are `VACUUM ANALYZE`d after loading; SQLite is left as the "
-        "application leaves it (no `ANALYZE`).",
+        "application leaves it (no `ANALYZE`). A database reused from an earlier run is "
+        "first migrated to the current schema (not timed; the migration that added "
+        "`claim_fact` fills it from the stored claims).",
         "",
         "**Report**: `build_monthly_report(session, practice_id, month, "
         "store=default_store())` in a new session, computed in full (12-month trend, denial "
@@ -426,35 +292,35 @@ def run_backend(backend: str, work: str, pg: str, args: argparse.Namespace) -> d
     """Build (or reuse) both sizes on one backend, then measure both."""
     if backend == "postgresql":
         try:
-            _pg_exists(pg, "1x")
+            pg_exists(pg, "1x")
         except Exception as exc:
             skipped = {"skipped": f"PostgreSQL not reachable ({type(exc).__name__})"}
             return {"1x": skipped, f"{args.scale}x": skipped}
     out: dict[str, Any] = {}
     want = {"months": args.months, "claims_per_month": args.claims_per_month}
     big = f"{args.scale}x"
-    if args.reuse and _ready(work, backend, "1x", pg, want):
-        out["build"] = {**json.loads(_marker(work, backend, "1x").read_text()), "reused": True}
+    if args.reuse and ready(work, backend, "1x", pg, want):
+        out["build"] = {**json.loads(marker(work, backend, "1x").read_text()), "reused": True}
     else:
-        _marker(work, backend, big).unlink(missing_ok=True)
+        marker(work, backend, big).unlink(missing_ok=True)
         out["build"] = _child("build", backend, work, pg, str(args.months),
                               str(args.claims_per_month))  # fmt: skip
-        _marker(work, backend, "1x").write_text(json.dumps({**out["build"], "options": want}))
+        marker(work, backend, "1x").write_text(json.dumps({**out["build"], "options": want}))
     want_big = {**want, "scale": args.scale}
-    if args.reuse and _ready(work, backend, big, pg, want_big):
-        out["replicate"] = {**json.loads(_marker(work, backend, big).read_text()),
+    if args.reuse and ready(work, backend, big, pg, want_big):
+        out["replicate"] = {**json.loads(marker(work, backend, big).read_text()),
                             "reused": True}  # fmt: skip
     else:
         out["replicate"] = _child("replicate", backend, work, pg, str(args.scale))
-        _marker(work, backend, big).write_text(json.dumps({**out["replicate"],
+        marker(work, backend, big).write_text(json.dumps({**out["replicate"],
                                                            "options": want_big}))  # fmt: skip
     for size in ("1x", big):
-        _say(f"measuring {backend} {size}")
+        say(f"measuring {backend} {size}")
         out[size] = _child("measure", backend, work, pg, size, str(args.repeats), args.month)
     if backend == "postgresql" and not args.keep:
         for size in ("1x", big):
-            _pg_drop(pg, size)
-            _marker(work, backend, size).unlink(missing_ok=True)
+            pg_drop(pg, size)
+            marker(work, backend, size).unlink(missing_ok=True)
     return out
 
 

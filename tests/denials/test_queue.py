@@ -15,6 +15,7 @@ from tests.clirunner import Result
 from tests.denials._ledgerkit import MEDICARE as MEDICARE_PAYER
 from tests.denials._ledgerkit import Env, claim, line, make_env, payment, pcn
 
+from cleanclaim.analytics.monthly.extras import OWNERS, queue_rows
 from cleanclaim.denials.appeals import record_appeal
 from cleanclaim.denials.deadlines import appealable, deadlines_for, notice_date
 from cleanclaim.denials.queue import build_queue
@@ -206,3 +207,38 @@ def test_cli_queue_json_and_csv(db_url: str, tmp_path: Path, cli: Callable[..., 
     ]  # fmt: skip
     table = cli("denials", "queue")
     assert table.code == 0 and "4 to work, 2 for write-off review" in table.out
+
+
+def test_appeal_since_counts_the_older_queue_items(db_url: str, tmp_path: Path) -> None:
+    env = make_env(db_url, tmp_path)
+    _queue_data(env)
+    with env.session() as s:
+        full = build_queue(s, env.who.practice_id, today=TODAY)
+        since = build_queue(s, env.who.practice_id, today=TODAY, appeal_since=D(2026, 7, 1))
+    assert (full.older, f"{full.older_amount:.2f}") == (0, "0.00")
+    assert [i.clm01 for i in since.items] == ["Q2", "Q3", "Q9"]
+    assert since.items == full.items[1:]
+    assert since.write_off == full.write_off
+    assert (since.older, f"{since.older_amount:.2f}") == (1, "120.00")
+
+
+def test_report_queue_rows_list_the_workable_and_count_the_older(
+    db_url: str, tmp_path: Path
+) -> None:
+    env = make_env(db_url, tmp_path)
+    _queue_data(env)
+    with env.session() as s:
+        rows, note = queue_rows(s, env.who.practice_id, D(2026, 7, 20), OWNERS)
+    assert [(r.claim, r.section, r.appeal_deadline) for r in rows] == [
+        ("Q2", "appeal", D(2026, 9, 27)), ("Q3", "appeal", D(2026, 9, 27)),
+        ("Q9", "appeal", None), ("Q4", "write-off", D(2026, 9, 27)),
+        ("Q7", "write-off", D(2026, 9, 27)),
+    ]  # fmt: skip
+    assert note.startswith("1 older denials (120.00 dollars) passed their appeal deadline")
+    with env.session() as s:
+        rows, note = queue_rows(s, env.who.practice_id, D(2026, 7, 1), OWNERS)
+    assert [(r.claim, r.section, r.days_left) for r in rows][2:4] == [
+        ("Q9", "appeal", None),
+        ("Q1", "write-off", -27),
+    ]
+    assert note == ""

@@ -38,7 +38,9 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
+from cleanclaim.claims.facts import claim_facts
 from cleanclaim.claims.model import Claim, ServiceLine
+from cleanclaim.storage.tables_facts import ClaimFactRow
 from cleanclaim.storage.tables_x12 import ClaimEvent, ClaimLineRow, ClaimRow, PatientKeySalt
 from cleanclaim.x12.parse837 import claim_content_hash
 
@@ -378,6 +380,22 @@ def _store_run(
     if not new:
         return len(run)
     ids = bulk_insert(s, ClaimRow, [values for _, values, _ in new], "claim_key")
+    s.execute(
+        insert(table_of(ClaimFactRow)),
+        [
+            {
+                "claim_id": claim_id,
+                "claim_key": v["claim_key"],
+                "claim_type": v["claim_type"],
+                "version_kind": v["version_kind"],
+                "practice_id": ctx.practice_id,
+                "patient_key": v["patient_key"],
+                "created_by": ctx.user,
+                **claim_facts(claim),
+            }
+            for claim_id, (claim, v, _) in zip(ids, new, strict=True)
+        ],
+    )
     lines: list[dict[str, Any]] = []
     for claim_id, (claim, v, original) in zip(ids, new, strict=True):
         lines += [_line_values(ctx, claim_id, v["patient_key"], line) for line in claim.lines]

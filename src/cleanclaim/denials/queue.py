@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy import Row, Select, and_, not_, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from cleanclaim.denials.deadlines import Deadlines, appealable, deadlines_for, notice_date
 from cleanclaim.edits.packs import PackRegistry
@@ -99,6 +99,10 @@ class WorkQueue:
     today: dt.date
     items: list[QueueItem]
     write_off: list[QueueItem]
+    older: int = 0
+    """Queue items left out because their appeal deadline passed (``appeal_since``)."""
+    older_amount: Decimal = Decimal(0)
+    """Their dollars."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -113,6 +117,7 @@ class TermsFinder:
 
     def __init__(self, session: Session) -> None:
         self.entries = all_entries(session)
+        self._found: dict[tuple[dt.date | None, str, str, str, str], PayerTerms | None] = {}
 
     def _first(self, on: dt.date, match: Any) -> PayerTerms | None:
         return next((t for t in reversed(self.entries) if match(t) and t.covers(on)), None)
@@ -124,6 +129,16 @@ class TermsFinder:
         """The first of: registry key, 837 payer id, 835 payer id, Medicare indicator."""
         if on is None:
             return None
+        args = (on, key, claim_payer_id, remit_payer_id, filing_indicator)
+        if args not in self._found:
+            self._found[args] = self._lookup(on, key, claim_payer_id, remit_payer_id,
+                                             filing_indicator)  # fmt: skip
+        return self._found[args]
+
+    def _lookup(
+        self, on: dt.date, key: str, claim_payer_id: str, remit_payer_id: str,
+        filing_indicator: str,
+    ) -> PayerTerms | None:  # fmt: skip
         return (
             (self._first(on, lambda t: t.key == key) if key else None)
             or (self._first(on, lambda t: claim_payer_id in t.claim_payer_ids)
@@ -135,83 +150,118 @@ class TermsFinder:
         )  # fmt: skip
 
 
-def _worked_claims(session: Session, practice_id: int) -> set[int]:
-    """Claim versions that are closed, replaced, voided or followed by a later version."""
-    latest: dict[tuple[str, str], int] = {}
-    out: set[int] = set()
-    query = select(ClaimRow.id, ClaimRow.billing_npi, ClaimRow.clm01, ClaimRow.status,
-                   ClaimRow.original_id).where(ClaimRow.practice_id == practice_id)  # fmt: skip
-    for claim_id, npi, clm01, status, original_id in session.execute(query):
-        family = (npi, clm01)
-        if family in latest:
-            out.add(min(latest[family], claim_id))
-        latest[family] = max(latest.get(family, claim_id), claim_id)
-        if status == "closed":
-            out.add(claim_id)
-        if original_id is not None:
-            out.add(original_id)
-    return out
+@dataclass(frozen=True)
+class _Appeal:
+    """The latest appeal covering a denial: its outcome, level and filing date."""
+
+    outcome: str | None
+    level: int
+    filed_on: dt.date
 
 
-def _appeal_state(session: Session, practice_id: int) -> dict[int, AppealRow]:
+def _appeal_state(session: Session, practice_id: int) -> dict[int, _Appeal]:
     """The latest appeal covering each denial id."""
-    latest: dict[int, AppealRow] = {}
-    query = select(AppealRow).where(AppealRow.practice_id == practice_id)
-    for appeal in session.scalars(query.order_by(AppealRow.filed_on, AppealRow.id)):
-        for denial_id in appeal.denial_ids:
+    latest: dict[int, _Appeal] = {}
+    query = (
+        select(AppealRow.denial_ids, AppealRow.outcome, AppealRow.level, AppealRow.filed_on)
+        .where(AppealRow.practice_id == practice_id)
+        .order_by(AppealRow.filed_on, AppealRow.id)
+    )
+    for denial_ids, outcome, level, filed_on in session.execute(query):
+        appeal = _Appeal(outcome, level, filed_on)
+        for denial_id in denial_ids or ():
             latest[denial_id] = appeal
     return latest
 
 
-def build_queue(
-    session: Session, practice_id: int, *, today: dt.date | None = None,
-    packs: PackRegistry | None = None,
-) -> WorkQueue:  # fmt: skip
-    """The open denials of the practice, as queue items and write-off review items."""
-    today = today or dt.date.today()
-    worked = _worked_claims(session, practice_id)
-    superseded = set(
-        session.scalars(
-            select(RemitClaimRow.previous_id).where(
-                RemitClaimRow.practice_id == practice_id, RemitClaimRow.previous_id.is_not(None)
-            )
-        )
+def _open_denials(practice_id: int) -> Select[*tuple[Any, ...]]:
+    """Current denial rows with what the queue shows, and whether their claim is worked.
+
+    A claim version is worked when it is closed, a later version of its family (billing
+    NPI, CLM01) exists, or a replacement or void names it as its original. A 835 claim is
+    superseded when a later reversal or correction names it as the one it undoes.
+    """
+    later = aliased(ClaimRow)
+    # Read through the small indexes ix_claim_original and ix_remit_claim_previous; no
+    # practice condition is needed: a later row names a row of its own practice.
+    originals = select(ClaimRow.original_id).where(ClaimRow.original_id.is_not(None))
+    superseded = select(RemitClaimRow.previous_id).where(RemitClaimRow.previous_id.is_not(None))
+    has_later = (
+        select(later.id)
+        .where(later.practice_id == practice_id, later.billing_npi == ClaimRow.billing_npi,
+               later.clm01 == ClaimRow.clm01, later.id > ClaimRow.id)
+        .exists()
+    )  # fmt: skip
+    worked = or_(
+        and_(ClaimRow.practice_id == practice_id, or_(ClaimRow.status == "closed", has_later)),
+        ClaimRow.id.in_(originals),
     )
-    appeals = _appeal_state(session, practice_id)
-    query = (
-        select(DenialRow, RemitClaimRow, RemittanceRow, ClaimRow, RemitLineRow.service_from)
+    return (
+        select(
+            DenialRow.id, DenialRow.line, DenialRow.payer, DenialRow.group_code,
+            DenialRow.carc, DenialRow.root_cause, DenialRow.reason, DenialRow.amount,
+            DenialRow.remit_date, RemitClaimRow.id.label("rc_id"), RemitClaimRow.clp01,
+            RemitClaimRow.filing_indicator, RemitClaimRow.service_from.label("rc_service"),
+            RemittanceRow.payer_id.label("remit_payer_id"), RemittanceRow.production_date,
+            RemittanceRow.payment_date, ClaimRow.id.label("claim_id"), ClaimRow.claim_key,
+            ClaimRow.clm01, ClaimRow.payer_id.label("claim_payer_id"),
+            ClaimRow.service_from.label("claim_service"),
+            RemitLineRow.service_from.label("line_service"),
+        )
         .join(RemitClaimRow, RemitClaimRow.id == DenialRow.remit_claim_id)
         .join(RemittanceRow, RemittanceRow.id == DenialRow.remittance_id)
         .outerjoin(ClaimRow, ClaimRow.id == DenialRow.claim_id)
         .outerjoin(RemitLineRow, RemitLineRow.id == DenialRow.remit_line_id)
         .where(DenialRow.practice_id == practice_id, DenialRow.superseded_by.is_(None),
                DenialRow.denial.is_(True), DenialRow.counted.is_(True),
-               DenialRow.root_cause.not_in(("payer-error", "not-a-denial")))
+               DenialRow.root_cause.not_in(("payer-error", "not-a-denial")),
+               RemitClaimRow.id.not_in(superseded),
+               or_(ClaimRow.id.is_(None), not_(worked)))
         .order_by(DenialRow.id)
-        .options(defer(ClaimRow.claim_json))
     )  # fmt: skip
-    groups: dict[tuple[int, str, str], list[Any]] = {}
-    for denial, rc, remit, claim, line_date in session.execute(query):
-        if rc.id in superseded or (claim is not None and claim.id in worked):
-            continue
-        appeal = appeals.get(denial.id)
+
+
+def build_queue(
+    session: Session, practice_id: int, *, today: dt.date | None = None,
+    packs: PackRegistry | None = None, appeal_since: dt.date | None = None,
+) -> WorkQueue:  # fmt: skip
+    """The open denials of the practice, as queue items and write-off review items.
+
+    With ``appeal_since``, queue items whose appeal deadline is before that day are not
+    listed: :attr:`WorkQueue.older` and :attr:`WorkQueue.older_amount` count them.
+    """
+    today = today or dt.date.today()
+    appeals = _appeal_state(session, practice_id)
+    groups: dict[tuple[int, str, str], list[Row[Any]]] = {}
+    for row in session.execute(_open_denials(practice_id)):
+        appeal = appeals.get(row.id)
         section, why = "appeal", ""
         if appeal is not None and appeal.outcome != "upheld":
             continue
-        if not appealable(denial.carc):
+        if not appealable(row.carc):
             section, why = "write-off", "CARC 29: the time limit for filing expired; not appealable"
         elif appeal is not None:
             section = "write-off"
             why = (f"appeal level {appeal.level} filed {appeal.filed_on.isoformat()} was upheld;"
                    " appeal again or write off")  # fmt: skip
-        groups.setdefault((rc.id, section, why), []).append((denial, rc, remit, claim, line_date))
+        groups.setdefault((row.rc_id, section, why), []).append(row)
     finder = TermsFinder(session)
-    items = [_item(section, why, rows, finder, packs, today)
-             for (_, section, why), rows in groups.items()]  # fmt: skip
-    queue = sorted((i for i in items if i.section == "appeal"), key=_queue_order)
-    write_off = sorted((i for i in items if i.section == "write-off"),
-                       key=lambda i: (-i.amount, i.claim_key or "", i.denial_ids))  # fmt: skip
-    return WorkQueue(today, queue, write_off)
+    queue: list[QueueItem] = []
+    write_off: list[QueueItem] = []
+    older, older_amount = 0, Decimal(0)
+    for (_, section, why), rows in groups.items():
+        terms, service, notice = _terms(rows, finder)
+        if section == "write-off":
+            write_off.append(_item(section, why, rows, terms, service, notice, packs, today))
+        elif (appeal_since is not None and terms is not None and notice is not None
+              and terms.appeal_deadline(notice) < appeal_since):  # fmt: skip
+            older += 1
+            older_amount += sum((r.amount for r in rows), Decimal(0))
+        else:
+            queue.append(_item(section, why, rows, terms, service, notice, packs, today))
+    queue.sort(key=_queue_order)
+    write_off.sort(key=lambda i: (-i.amount, i.claim_key or "", i.denial_ids))
+    return WorkQueue(today, queue, write_off, older, older_amount)
 
 
 def _queue_order(item: QueueItem) -> tuple[Any, ...]:
@@ -220,36 +270,46 @@ def _queue_order(item: QueueItem) -> tuple[Any, ...]:
             item.denial_ids)  # fmt: skip
 
 
+def _terms(
+    rows: list[Row[Any]], finder: TermsFinder
+) -> tuple[PayerTerms | None, dt.date | None, dt.date | None]:
+    """The payer terms of a queue item, its date of service and its notice date."""
+    first = rows[0]
+    has_claim = first.claim_id is not None
+    dates = [r.line_service for r in rows if r.line_service is not None]
+    service = min(dates) if dates else None
+    if service is None:
+        service = (first.claim_service if has_claim else None) or first.rc_service
+    terms = finder.find(
+        service, key=first.payer, claim_payer_id=first.claim_payer_id if has_claim else "",
+        remit_payer_id=first.remit_payer_id, filing_indicator=first.filing_indicator,
+    )  # fmt: skip
+    return terms, service, notice_date(first.production_date, first.payment_date)
+
+
 def _item(
-    section: str, why: str, rows: list[Any], finder: TermsFinder, packs: PackRegistry | None,
+    section: str, why: str, rows: list[Row[Any]], terms: PayerTerms | None,
+    service: dt.date | None, notice: dt.date | None, packs: PackRegistry | None,
     today: dt.date,
 ) -> QueueItem:  # fmt: skip
-    denial, rc, remit, claim, _ = rows[0]
-    dates = [d for *_, d in rows if d is not None]
-    service = min(dates) if dates else (claim.service_from if claim else None) or rc.service_from
-    terms = finder.find(
-        service, key=denial.payer, claim_payer_id=claim.payer_id if claim else "",
-        remit_payer_id=remit.payer_id, filing_indicator=rc.filing_indicator,
-    )  # fmt: skip
-    deadlines = deadlines_for(
-        terms, notice=notice_date(remit.production_date, remit.payment_date), service=service,
-        packs=packs,
-    )  # fmt: skip
+    first = rows[0]
+    has_claim = first.claim_id is not None
+    deadlines = deadlines_for(terms, notice=notice, service=service, packs=packs)
     if terms is None and not why:
-        why = f"no payer registry terms for {denial.payer!r}: deadlines unknown"
+        why = f"no payer registry terms for {first.payer!r}: deadlines unknown"
 
     def unique(values: list[str]) -> tuple[str, ...]:
         return tuple(dict.fromkeys(values))
 
     return QueueItem(
         section=section, why=why, today=today,
-        claim_key=claim.claim_key if claim else None,
-        clm01=claim.clm01 if claim else rc.clp01, payer=denial.payer,
-        remit_date=denial.remit_date,
-        lines=tuple(sorted({r[0].line for r in rows if r[0].line is not None})),
-        carcs=unique([f"{r[0].group_code}-{r[0].carc}" for r in rows]),
-        root_causes=unique([r[0].root_cause for r in rows]),
-        reasons=unique([r[0].reason for r in rows]),
-        amount=sum((r[0].amount for r in rows), Decimal(0)),
-        deadlines=deadlines, denial_ids=tuple(r[0].id for r in rows),
+        claim_key=first.claim_key if has_claim else None,
+        clm01=first.clm01 if has_claim else first.clp01, payer=first.payer,
+        remit_date=first.remit_date,
+        lines=tuple(sorted({r.line for r in rows if r.line is not None})),
+        carcs=unique([f"{r.group_code}-{r.carc}" for r in rows]),
+        root_causes=unique([r.root_cause for r in rows]),
+        reasons=unique([r.reason for r in rows]),
+        amount=sum((r.amount for r in rows), Decimal(0)),
+        deadlines=deadlines, denial_ids=tuple(r.id for r in rows),
     )  # fmt: skip

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from cleanclaim.claims.facts import judged_on
 from cleanclaim.claims.model import Claim, ServiceLine
 from cleanclaim.codesets.store import CodesetStore
 from cleanclaim.codesets.view import CodesetView
@@ -129,9 +130,7 @@ class RuleContext:
 def claim_date(claim: Claim) -> dt.date | None:
     """The date a claim is judged on: the discharge (through) date for institutional claims,
     the first date of service for professional claims."""
-    if claim.claim_type == "institutional":
-        return claim.statement_to or claim.service_date_to or claim.service_date_from
-    return claim.service_date_from or claim.statement_from
+    return judged_on(claim)
 
 
 def line_date(claim: Claim, line: ServiceLine) -> dt.date | None:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Protocol
 
+from cleanclaim.claims.facts import dx_codes, procedure_codes
 from cleanclaim.claims.model import Claim
 from cleanclaim.codesets.loaders.hcc import PAYMENT_YEARS, chronic_hccs, raf_score
 from cleanclaim.edits.context import claim_date, patient_key
@@ -40,7 +41,6 @@ if TYPE_CHECKING:
 DEFAULT_BASE_RATE = Decimal("12000.00")
 CENT = Decimal("0.01")
 #: HI qualifiers of ICD-10-CM diagnoses (principal, other, admitting, reason for visit).
-ICD10_QUALIFIERS = frozenset({"ABK", "ABF", "ABJ", "APR"})
 
 
 # -- records --------------------------------------------------------------------------------
@@ -75,8 +75,8 @@ def record_of(claim: Claim, claim_key: str) -> DxRecord | None:
     return DxRecord(
         claim_key=claim_key,
         day=day,
-        codes=tuple(d.code.upper() for d in claim.diagnoses if d.qualifier in ICD10_QUALIFIERS),
-        procedures=tuple(ln.procedure_code.upper() for ln in claim.lines if ln.procedure_code),
+        codes=dx_codes(claim),
+        procedures=procedure_codes(claim),
         claim_type=claim.claim_type,
         type_of_bill=claim.type_of_bill,
         taxonomy=taxonomy,
@@ -357,9 +357,12 @@ def recapture_gaps(
     view_for: Callable[[dt.date], CodesetView],
     on: dt.date,
     subject: DxRecord,
+    *,
+    value: bool = True,
 ) -> list[Gap]:
     """Chronic HCCs of ``prior`` (already filtered to eligible encounters) that ``current``
-    does not hold, nor outrank; ``on`` picks the payment year the gaps are valued in."""
+    does not hold, nor outrank; ``on`` picks the payment year the gaps are valued in
+    (``value=False``: not valued, for callers that only count gaps)."""
     table, _ = view_for(on).table("hcc")
     if table is None:
         return []
@@ -378,7 +381,11 @@ def recapture_gaps(
         if hcc in now or hcc not in table.apply_hierarchies(now | {hcc}):
             continue
         codes, record = last[hcc]
-        delta = raf_delta(now_codes, [*now_codes, codes[0]], subject, table.payment_year)
+        delta = (
+            raf_delta(now_codes, [*now_codes, codes[0]], subject, table.payment_year)
+            if value
+            else None
+        )
         gaps.append(
             Gap(hcc, table.label(hcc), tuple(codes), record.day, record.provider_npi, delta)
         )

@@ -40,6 +40,11 @@ from cleanclaim.storage.models import Base
 from cleanclaim.storage.tables_x12 import MONEY, Owned
 
 _CURRENT = text("superseded_by IS NULL")
+_OPEN_SQLITE = text("denial IS 1 AND superseded_by IS NULL")
+_OPEN_PG = text("denial IS true AND superseded_by IS NULL")
+"""Current denial rows: a few percent of the table (most adjustments are contractual). The
+predicate is written as SQLAlchemy renders ``denial.is_(True)`` and
+``superseded_by.is_(None)`` on each backend, so that queries filtering on both can use it."""
 
 
 def _now() -> dt.datetime:
@@ -68,6 +73,13 @@ class DenialRow(Owned, Base):
         Index("ix_denial_practice_claim", "practice_id", "claim_id"),
         Index("ix_denial_practice_remit_date", "practice_id", "remit_date"),
         Index("ix_denial_remit_claim", "remit_claim_id"),
+        Index(
+            "ix_denial_current_denials",
+            "practice_id",
+            "remit_date",
+            sqlite_where=_OPEN_SQLITE,
+            postgresql_where=_OPEN_PG,
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

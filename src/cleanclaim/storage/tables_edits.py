@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cleanclaim.storage.models import Base
@@ -68,6 +68,15 @@ class FindingRow(Owned, Base):
     """One finding of a scrub (suppressed ones too, marked as such)."""
 
     __tablename__ = "scrub_finding"
+    __table_args__ = (
+        Index(
+            "ix_scrub_finding_suppressed",
+            "practice_id",
+            "claim_id",
+            sqlite_where=text("suppressed IS 1"),
+            postgresql_where=text("suppressed IS true"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     scrub_id: Mapped[int] = mapped_column(ForeignKey("claim_scrub.id"), index=True)

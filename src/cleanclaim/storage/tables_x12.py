@@ -33,6 +33,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -131,6 +132,14 @@ class ClaimRow(Owned, Base):
         Index("ix_claim_source_set", "practice_id", "source_group_control", "source_set_control"),
         Index("ix_claim_payer_number", "practice_id", "payer_claim_number"),
         Index("ix_claim_submitted", "practice_id", "submitted_on"),
+        Index("ix_claim_original", "original_id"),
+        Index("ix_claim_previous", "previous_id"),
+        Index(
+            "ix_claim_rejected",
+            "practice_id",
+            sqlite_where=text("status = 'rejected'"),
+            postgresql_where=text("status = 'rejected'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -253,6 +262,7 @@ class RemitClaimRow(Owned, Base):
     __table_args__ = (
         UniqueConstraint("practice_id", "business_key", name="uq_remit_claim_key"),
         Index("ix_remit_claim_clp01", "practice_id", "clp01"),
+        Index("ix_remit_claim_previous", "previous_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

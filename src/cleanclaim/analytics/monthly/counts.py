@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from cleanclaim.analytics.monthly.periods import Window, as_date, month_of
@@ -133,19 +133,17 @@ def _submitted(session: Session, practice_id: int, window: Window, counts: Count
 
 
 def _first_scrub(session: Session, practice_id: int, window: Window, counts: Counts) -> None:
-    # Non-correlated IN subqueries: each is evaluated once, not once per claim.
-    later = select(ClaimRow.original_id).where(
-        ClaimRow.practice_id == practice_id, ClaimRow.original_id.is_not(None)
-    )
+    # Non-correlated IN subqueries, each read once through a small index (ix_claim_original,
+    # the partial ix_scrub_finding_suppressed); the clean/incomplete split is made here. The
+    # later versions need no practice condition: they point at this practice's claims.
+    later = select(ClaimRow.original_id).where(ClaimRow.original_id.is_not(None))
     suppressed = select(FindingRow.claim_id).where(
         FindingRow.practice_id == practice_id, FindingRow.suppressed.is_(True)
     )
     worked = or_(ClaimRow.status == "rejected", ClaimRow.id.in_(later), ClaimRow.id.in_(suppressed))
-    clean = and_(ClaimScrubRow.status != "flagged", ~worked)
-    one = case((clean, 1), else_=0)
-    incomplete = case((and_(clean, ClaimScrubRow.status == "incomplete"), 1), else_=0)
-    for day, n, n_clean, n_incomplete in session.execute(
-        select(ClaimRow.submitted_on, func.count(), func.sum(one), func.sum(incomplete))
+    was_worked = case((worked, 1), else_=0)
+    for day, status, by_hand, n in session.execute(
+        select(ClaimRow.submitted_on, ClaimScrubRow.status, was_worked, func.count())
         .join(
             ClaimScrubRow,
             and_(
@@ -155,27 +153,60 @@ def _first_scrub(session: Session, practice_id: int, window: Window, counts: Cou
             ),
         )
         .where(_originals(practice_id, window))
-        .group_by(ClaimRow.submitted_on)
+        .group_by(ClaimRow.submitted_on, ClaimScrubRow.status, was_worked)
     ):
         c = counts[month_of(day)]
         c.first_scrubbed += n
-        c.first_clean += int(n_clean or 0)
-        c.clean_incomplete += int(n_incomplete or 0)
+        if status != "flagged" and not by_hand:
+            c.first_clean += n
+            if status == "incomplete":
+                c.clean_incomplete += n
 
 
-def first_adjudications(practice_id: int) -> Any:
-    """Subquery: the id of each claim family's first 835 claim (not a reversal/correction)."""
-    family = func.coalesce(ClaimRow.original_id, ClaimRow.id)
+def family_members(fam: Any) -> tuple[Any, Any]:
+    """Two join conditions on ``claim`` that together pick the versions of the claim family
+    ``fam`` (a claim id of the practice): the first version, and the versions whose
+    ``original_id`` is it. Each is driven by an index (the primary key, ``ix_claim_original``);
+    union the two halves (``coalesce(original_id, id) = fam`` would read every claim). No
+    practice condition: it would tempt SQLite to scan the practice's claims instead."""
     return (
-        select(func.min(RemitClaimRow.id))
-        .join(ClaimRow, ClaimRow.id == RemitClaimRow.claim_id)
-        .where(RemitClaimRow.practice_id == practice_id, RemitClaimRow.chain_role == "original")
-        .group_by(family)
+        and_(ClaimRow.id == fam, ClaimRow.original_id.is_(None)),
+        ClaimRow.original_id == fam,
     )
 
 
+def first_adjudications(families: Any) -> Any:
+    """Subquery: the id of the first 835 claim (not a reversal or correction) of each claim
+    family in ``families`` (a CTE with a ``fam`` column)."""
+    halves = [
+        select(families.c.fam, RemitClaimRow.id)
+        .select_from(families)
+        .join(ClaimRow, on)
+        .join(RemitClaimRow, RemitClaimRow.claim_id == ClaimRow.id)
+        .where(RemitClaimRow.chain_role == "original")
+        for on in family_members(families.c.fam)
+    ]
+    both = union_all(*halves).subquery()
+    return select(func.min(both.c.id)).group_by(both.c.fam)
+
+
 def _initial_denials(session: Session, practice_id: int, window: Window, counts: Counts) -> None:
-    rows = session.execute(
+    current = and_(
+        DenialRow.practice_id == practice_id,
+        DenialRow.superseded_by.is_(None),
+        DenialRow.denial.is_(True),
+        DenialRow.remit_date >= window.start,
+        DenialRow.remit_date <= window.end,
+    )
+    families = (
+        select(func.coalesce(ClaimRow.original_id, ClaimRow.id).label("fam"))
+        .join(RemitClaimRow, RemitClaimRow.claim_id == ClaimRow.id)
+        .join(DenialRow, DenialRow.remit_claim_id == RemitClaimRow.id)
+        .where(current)
+        .distinct()
+        .cte("denied_families")
+    )
+    rows = session.connection().execute(
         select(
             DenialRow.remit_date,
             DenialRow.remit_claim_id,
@@ -186,14 +217,7 @@ def _initial_denials(session: Session, practice_id: int, window: Window, counts:
         )
         .join(RemitClaimRow, RemitClaimRow.id == DenialRow.remit_claim_id)
         .outerjoin(RemitLineRow, RemitLineRow.id == DenialRow.remit_line_id)
-        .where(
-            DenialRow.practice_id == practice_id,
-            DenialRow.superseded_by.is_(None),
-            DenialRow.denial.is_(True),
-            DenialRow.remit_date >= window.start,
-            DenialRow.remit_date <= window.end,
-            DenialRow.remit_claim_id.in_(first_adjudications(practice_id)),
-        )
+        .where(current, DenialRow.remit_claim_id.in_(first_adjudications(families)))
     )
     claims: dict[Month, dict[int | None, Decimal]] = defaultdict(dict)
     lines: dict[Month, dict[int, Decimal]] = defaultdict(dict)

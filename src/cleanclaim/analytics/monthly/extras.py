@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from decimal import Decimal
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
@@ -16,7 +15,7 @@ from cleanclaim.analytics.report.rows import CoverageRow, QueueRow
 from cleanclaim.codesets.coverage import coverage
 from cleanclaim.codesets.model import Completeness
 from cleanclaim.codesets.store import CodesetStore
-from cleanclaim.denials.queue import build_queue
+from cleanclaim.denials.queue import QueueItem, build_queue
 from cleanclaim.storage.tables_edits import ClaimScrubRow
 from cleanclaim.storage.tables_x12 import ClaimRow
 
@@ -41,55 +40,52 @@ def queue_rows(
     earlier are already counted as written off (abandoned) by the headline KPIs; the note
     counts them, and ``cleanclaim denials queue`` still lists every one.
     """
-    queue = build_queue(session, practice_id, today=today)
-    rows: list[QueueRow] = []
-    expired = 0
-    expired_dollars = Decimal("0.00")
-    recent = today - dt.timedelta(days=30)
+    queue = build_queue(session, practice_id, today=today,
+                        appeal_since=today - dt.timedelta(days=30))  # fmt: skip
+    open_items: list[tuple[str, QueueItem]] = []
     for item in [*queue.items, *queue.write_off]:
         deadline = item.deadlines.appeal
         section = item.section
         if section == "appeal" and deadline is not None and deadline < today:
-            if deadline < recent:
-                expired += 1
-                expired_dollars += item.amount
-                continue
             section = "write-off"
-        cause = item.root_causes[0] if item.root_causes else ""
-        rows.append(
-            QueueRow(
-                item.clm01 or item.claim_key or "?",
-                item.payer,
-                " ".join(item.carcs),
-                cause,
-                owners.get(cause, "biller"),
-                item.amount,
-                deadline,
-                item.days_left,
-                section,
-            )
-        )
-    rows.sort(
-        key=lambda r: (
-            r.section != "appeal",
-            r.section == "appeal" and r.appeal_deadline is None,
-            r.appeal_deadline or dt.date.max,
-            -r.amount,
+        open_items.append((section, item))
+    open_items.sort(
+        key=lambda e: (
+            e[0] != "appeal",
+            e[0] == "appeal" and e[1].deadlines.appeal is None,
+            e[1].deadlines.appeal or dt.date.max,
+            -e[1].amount,
         )
     )
+    rows = [_queue_row(section, item, owners) for section, item in open_items[:QUEUE_LIMIT]]
     notes = []
-    if expired:
+    if queue.older:
         notes.append(
-            f"{expired} older denials ({expired_dollars:,.2f} dollars) passed their "
+            f"{queue.older} older denials ({queue.older_amount:,.2f} dollars) passed their "
             "appeal deadline more than 30 days ago with no appeal: the KPIs count them "
             "as written off; `cleanclaim denials queue` lists them."
         )
-    if len(rows) > QUEUE_LIMIT:
+    if len(open_items) > QUEUE_LIMIT:
         notes.append(
-            f"Work queue: the {QUEUE_LIMIT} most urgent of {len(rows)} open items are "
+            f"Work queue: the {QUEUE_LIMIT} most urgent of {len(open_items)} open items are "
             "shown; `cleanclaim denials queue` lists them all."
         )
-    return tuple(rows[:QUEUE_LIMIT]), " ".join(notes)
+    return tuple(rows), " ".join(notes)
+
+
+def _queue_row(section: str, item: QueueItem, owners: dict[str, str]) -> QueueRow:
+    cause = item.root_causes[0] if item.root_causes else ""
+    return QueueRow(
+        item.clm01 or item.claim_key or "?",
+        item.payer,
+        " ".join(item.carcs),
+        cause,
+        owners.get(cause, "biller"),
+        item.amount,
+        item.deadlines.appeal,
+        item.days_left,
+        section,
+    )
 
 
 OWNERS = {

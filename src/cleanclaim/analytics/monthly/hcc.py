@@ -11,17 +11,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import literal_column, select
 from sqlalchemy.orm import Session
 
 from cleanclaim.analytics.monthly.periods import last_day
 from cleanclaim.analytics.report.base import Month
 from cleanclaim.codesets.store import CodesetStore
 from cleanclaim.codesets.view import CodesetView
-from cleanclaim.edits.hcc_history import ICD10_QUALIFIERS, DxRecord
-from cleanclaim.storage.tables_x12 import ClaimLineRow, ClaimRow
+from cleanclaim.edits.hcc_history import DxRecord
+from cleanclaim.storage.tables_facts import ClaimFactRow
+from cleanclaim.storage.tables_x12 import ClaimRow
+
+if TYPE_CHECKING:
+    from cleanclaim.codesets.loaders.hcc import HccTable
 
 MEDICARE = frozenset({"MA", "MB", "16"})
 
@@ -44,17 +48,32 @@ def hcc_recapture(
             views[day] = CodesetView(store, day)
         return views[day]
 
+    procedures: dict[dt.date, frozenset[str] | None] = {}
+    year_tables: dict[dt.date, HccTable] = {}
+    mapped: dict[tuple[int, str], list[str]] = {}
+
     def eligible(record: DxRecord) -> bool:
-        procedures = ra_eligible_procedures(view_for(record.day)).value
-        return ra_eligibility(record, procedures).eligible
+        if record.day not in procedures:
+            procedures[record.day] = ra_eligible_procedures(view_for(record.day)).value
+        return ra_eligibility(record, procedures[record.day]).eligible
 
     table, _ = view_for(end).table("hcc")
     if table is None:
         notes.append(f"no CMS-HCC table in force on {end.isoformat()}: HCC recapture not shown")
         return {}, notes
     chronic = chronic_hccs()
+    fallback = table
+
+    def chronic_of(day: dt.date, code: str) -> list[str]:
+        if day not in year_tables:
+            year_tables[day] = view_for(day).table("hcc")[0] or fallback
+        key = (id(year_tables[day]), code)
+        if key not in mapped:
+            mapped[key] = [h for h in year_tables[day].hccs_for(code) if h in chronic]
+        return mapped[key]
+
     out: dict[str, tuple[int, int]] = {}
-    by_patient = _records(session, practice_id, dt.date(year - 1, 1, 1), end)
+    by_patient = _records(session, practice_id, dt.date(year - 1, 1, 1), end, year)
     for records in by_patient.values():
         records.sort(key=lambda r: (r.day, r.claim_key))
         if (records[-1].filing_indicator or "").upper() not in MEDICARE:
@@ -66,13 +85,12 @@ def hcc_recapture(
             continue
         found: set[str] = set()
         for record in prior:
-            year_table, _ = view_for(record.day).table("hcc")
             for code in record.codes:
-                found.update(h for h in (year_table or table).hccs_for(code) if h in chronic)
+                found.update(chronic_of(record.day, code))
         due = len(table.apply_hierarchies(found))
         if not due:
             continue
-        gaps = recapture_gaps(prior, current, view_for, current[-1].day, current[-1])
+        gaps = recapture_gaps(prior, current, view_for, current[-1].day, current[-1], value=False)
         npi = current[-1].provider_npi
         before = out.get(npi, (0, 0))
         out[npi] = (before[0] + due, before[1] + due - len(gaps))
@@ -80,81 +98,63 @@ def hcc_recapture(
 
 
 def _records(
-    session: Session, practice_id: int, start: dt.date, end: dt.date
+    session: Session, practice_id: int, start: dt.date, end: dt.date, year: int
 ) -> dict[str, list[DxRecord]]:
-    """Diagnosis records of the latest, sent version of each claim with a line dated
-    ``start`` to ``end``, by stored patient key, read from the stored claim JSON."""
-    latest = {
-        (npi, clm01): top
-        for npi, clm01, top in session.execute(
-            select(ClaimRow.billing_npi, ClaimRow.clm01, func.max(ClaimRow.version))
-            .where(ClaimRow.practice_id == practice_id)
-            .group_by(ClaimRow.billing_npi, ClaimRow.clm01)
-        )
-    }
-    lines = select(ClaimLineRow.claim_id).where(
-        ClaimLineRow.practice_id == practice_id,
-        ClaimLineRow.service_from >= start,
-        ClaimLineRow.service_from <= end,
+    """Diagnosis records of the latest, sent version of each claim judged on ``start`` to
+    ``end``, by stored patient key, read from their ``claim_fact`` rows.
+
+    Only patients with a Medicare claim judged in ``year`` (up to ``end``) are read: any
+    other patient's latest claim is not a Medicare claim of this year, so they are skipped
+    anyway. Plain rows (no ORM loading): there are many."""
+    # Latest version: no later version names it as its previous one (ix_claim_previous);
+    # rejected claims through the partial index ix_claim_rejected (its literal predicate).
+    superseded = select(ClaimRow.previous_id).where(ClaimRow.previous_id.is_not(None))
+    rejected = select(ClaimRow.id).where(
+        ClaimRow.practice_id == practice_id, ClaimRow.status == literal_column("'rejected'")
+    )
+    medicare = select(ClaimFactRow.patient_key).where(
+        ClaimFactRow.practice_id == practice_id,
+        ClaimFactRow.record_day >= dt.date(year, 1, 1),
+        ClaimFactRow.record_day <= end,
+        ClaimFactRow.filing_indicator.in_(MEDICARE),
     )
     out: dict[str, list[DxRecord]] = defaultdict(list)
-    for npi, clm01, version, kind, status, key, patient, data in session.execute(
+    rows = session.connection().execute(
         select(
-            ClaimRow.billing_npi,
-            ClaimRow.clm01,
-            ClaimRow.version,
-            ClaimRow.version_kind,
-            ClaimRow.status,
-            ClaimRow.claim_key,
-            ClaimRow.patient_key,
-            ClaimRow.claim_json,
+            ClaimFactRow.patient_key,
+            ClaimFactRow.claim_key,
+            ClaimFactRow.record_day,
+            ClaimFactRow.dx_codes,
+            ClaimFactRow.procedures,
+            ClaimFactRow.claim_type,
+            ClaimFactRow.bill_type,
+            ClaimFactRow.provider_taxonomy,
+            ClaimFactRow.provider_npi,
+            ClaimFactRow.filing_indicator,
+        ).where(
+            ClaimFactRow.practice_id == practice_id,
+            ClaimFactRow.record_day >= start,
+            ClaimFactRow.record_day <= end,
+            ClaimFactRow.patient_key.in_(medicare),
+            ClaimFactRow.version_kind != "void",
+            ClaimFactRow.claim_id.not_in(superseded),
+            ClaimFactRow.claim_id.not_in(rejected),
         )
-        .where(ClaimRow.id.in_(lines.distinct()))
-        .order_by(ClaimRow.id)
-        .execution_options(yield_per=1000)  # stream: claim JSON is large; keep only records
-    ):
-        if latest.get((npi, clm01)) != version or kind == "void" or status == "rejected":
-            continue
-        record = _record(data or {}, key)
-        if record is not None and patient:
-            out[patient].append(record)
-    return out
-
-
-def _day(text: Any) -> dt.date | None:
-    return dt.date.fromisoformat(text) if isinstance(text, str) and text else None
-
-
-def _record(data: dict[str, Any], claim_key: str) -> DxRecord | None:
-    """The same record as :func:`cleanclaim.edits.hcc_history.record_of`, from JSON."""
-    institutional = data.get("claim_type") == "institutional"
-    dates = [d for ln in data.get("lines") or [] if (d := _day(ln.get("service_date_from")))]
-    first = min(dates) if dates else _day(data.get("statement_from"))
-    day = (_day(data.get("statement_to")) or first) if institutional else first
-    if day is None:
-        return None
-    billing = data.get("billing_provider") or {}
-    provider = data.get("rendering_provider") or data.get("attending_provider") or billing
-    facility = data.get("facility_type_code")
-    patient = data.get("patient") or data.get("subscriber") or {}
-    return DxRecord(
-        claim_key=claim_key,
-        day=day,
-        codes=tuple(
-            str(d["code"]).upper()
-            for d in data.get("diagnoses") or []
-            if d.get("qualifier") in ICD10_QUALIFIERS
-        ),
-        procedures=tuple(
-            str(ln["procedure_code"]).upper()
-            for ln in data.get("lines") or []
-            if ln.get("procedure_code")
-        ),
-        claim_type=str(data.get("claim_type") or ""),
-        type_of_bill=facility + str(data.get("frequency_code") or "") if facility else None,
-        taxonomy=provider.get("taxonomy") or billing.get("taxonomy"),
-        provider_npi=provider.get("npi") or billing.get("npi") or "",
-        filing_indicator=(data.get("payer") or {}).get("filing_indicator"),
-        sex=patient.get("sex"),
-        birth_date=_day(patient.get("birth_date")),
     )
+    for patient, key, day, codes, procedures, kind, bill, taxonomy, npi, filing in rows:
+        if patient is None or day is None:  # excluded by the query; for the type checker
+            continue
+        out[patient].append(
+            DxRecord(
+                claim_key=key,
+                day=day,
+                codes=tuple(codes.split()) if codes else (),
+                procedures=tuple(procedures.split()) if procedures else (),
+                claim_type=kind,
+                type_of_bill=bill,
+                taxonomy=taxonomy,
+                provider_npi=npi or "",
+                filing_indicator=filing,
+            )
+        )
+    return out

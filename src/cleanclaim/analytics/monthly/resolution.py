@@ -24,15 +24,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select, union_all
 from sqlalchemy.orm import Session
 
-from cleanclaim.analytics.monthly.counts import money, remit_day
+from cleanclaim.analytics.monthly.counts import family_members, money, remit_day
 from cleanclaim.analytics.monthly.periods import as_date
-from cleanclaim.denials.deadlines import appealable
+from cleanclaim.denials.deadlines import NOT_APPEALABLE
 from cleanclaim.denials.queue import TermsFinder
 from cleanclaim.storage.tables_denials import AppealRow, DenialRow
-from cleanclaim.storage.tables_x12 import ClaimRow, RemitClaimRow, RemittanceRow
+from cleanclaim.storage.tables_x12 import MONEY, ClaimRow, RemitClaimRow, RemittanceRow
 
 PAID, OVERTURNED, UPHELD, ABANDONED = "paid", "overturned", "upheld", "abandoned"
 WRITTEN_OFF = (UPHELD, ABANDONED)
@@ -62,83 +62,89 @@ class _Remit:
     day: dt.date | None
     paid: Decimal
     denied: Decimal = Decimal("0.00")
-    carcs: tuple[str, ...] = ()
+    carcs: int = 0
+    """Number of denial adjustments on this 835 claim."""
+    barred: bool = False
+    """Whether one of them cannot be appealed (CARC 29)."""
     service: dt.date | None = None
     claim_payer_id: str = ""
     payer_key: str = ""
 
 
-def _chunks(values: list[int], size: int = 900) -> list[list[int]]:
-    return [values[i : i + size] for i in range(0, len(values), size)]
-
-
 def episodes(session: Session, practice_id: int, *, through: dt.date) -> list[Episode]:
-    """Every denial episode that started on or before ``through``, resolved as of then."""
+    """Every denial episode that started on or before ``through``, resolved as of then.
+
+    Two set-based queries: the denials summed per 835 claim, and every 835 claim of the
+    claim families that have a denial (plain rows, no ORM loading: there are many)."""
     family = func.coalesce(ClaimRow.original_id, ClaimRow.id)
-    denied: dict[int | None, dict[str, Any]] = {}
-    for rc_id, fam, amount, carc, payer in session.execute(
-        select(DenialRow.remit_claim_id, family, DenialRow.amount, DenialRow.carc, DenialRow.payer)
-        .join(ClaimRow, ClaimRow.id == DenialRow.claim_id)
-        .where(
-            DenialRow.practice_id == practice_id,
-            DenialRow.superseded_by.is_(None),
-            DenialRow.denial.is_(True),
-            DenialRow.remit_claim_id.is_not(None),
-            DenialRow.remit_date <= through,
+    current = and_(
+        DenialRow.practice_id == practice_id,
+        DenialRow.superseded_by.is_(None),
+        DenialRow.denial.is_(True),
+        DenialRow.remit_claim_id.is_not(None),
+        DenialRow.remit_date <= through,
+    )
+    barred = func.upper(func.trim(DenialRow.carc)).in_(sorted(NOT_APPEALABLE))
+    conn = session.connection()
+    denied: dict[int, tuple[Decimal, int, bool, str]] = {}
+    for rc_id, amount, n, not_appealable, payer in conn.execute(
+        select(
+            DenialRow.remit_claim_id,
+            func.sum(DenialRow.amount, type_=MONEY),
+            func.count(),
+            func.max(case((barred, 1), else_=0)),
+            func.min(DenialRow.payer),
         )
+        .where(current, DenialRow.claim_id.is_not(None))
+        .group_by(DenialRow.remit_claim_id)
     ):
-        entry = denied.setdefault(
-            rc_id, {"family": fam, "amount": Decimal("0.00"), "carcs": [], "payer_key": payer}
-        )
-        entry["amount"] += money(amount)
-        entry["carcs"].append(carc)
-    families = sorted({e["family"] for e in denied.values()})
-    remits = _family_remits(session, families, through)
-    appeals = _family_appeals(session, practice_id, through)
-    finder = TermsFinder(session)
-    out: list[Episode] = []
-    for (fam, payer), chain in sorted(remits.items()):
-        for r in chain:
-            if r.id in denied:
-                r.denied = denied[r.id]["amount"]
-                r.carcs = tuple(denied[r.id]["carcs"])
-                r.payer_key = denied[r.id]["payer_key"]
-        episode = _resolve(fam, payer, chain, appeals.get(fam, []), finder, through)
-        if episode is not None:
-            out.append(episode)
-    return out
+        denied[rc_id] = (money(amount), n, bool(not_appealable), payer or "")
+    fams = (
+        select(family.label("fam"))
+        .join(DenialRow, DenialRow.claim_id == ClaimRow.id)
+        .where(current)
+        .distinct()
+        .cte("denied_families")
+    )
 
-
-def _family_remits(
-    session: Session, families: list[int], through: dt.date
-) -> dict[tuple[int, str], list[_Remit]]:
-    family = func.coalesce(ClaimRow.original_id, ClaimRow.id)
-    day = remit_day()
-    out: dict[tuple[int, str], list[_Remit]] = defaultdict(list)
-    for chunk in _chunks(families):
-        for rc_id, fam, payer, on, paid, role, service, claim_payer in session.execute(
+    def versions(of_family: Any) -> Any:
+        """The 835 claims of the claim versions that ``of_family`` picks for a family."""
+        return (
             select(
                 RemitClaimRow.id,
-                family,
+                fams.c.fam,
                 RemittanceRow.payer_id,
-                day,
+                remit_day(),
                 RemitClaimRow.paid,
                 RemitClaimRow.chain_role,
                 ClaimRow.service_from,
                 ClaimRow.payer_id,
             )
-            .join(ClaimRow, ClaimRow.id == RemitClaimRow.claim_id)
+            .select_from(fams)
+            .join(ClaimRow, of_family)
+            .join(RemitClaimRow, RemitClaimRow.claim_id == ClaimRow.id)
             .join(RemittanceRow, RemittanceRow.id == RemitClaimRow.remittance_id)
-            .where(family.in_(chunk))
-        ):
-            when = None if on is None else as_date(on)
-            if role == "reversal" or when is None or when > through:
-                continue
-            out[(fam, payer)].append(
-                _Remit(rc_id, payer, when, money(paid), service=service, claim_payer_id=claim_payer)
-            )
-    for chain in out.values():
+        )
+
+    chains: dict[tuple[int, str], list[_Remit]] = defaultdict(list)
+    for rc_id, fam, payer, on, paid, role, service, claim_payer in conn.execute(
+        union_all(*(versions(half) for half in family_members(fams.c.fam)))
+    ):
+        when = None if on is None else as_date(on)
+        if role == "reversal" or when is None or when > through:
+            continue
+        remit = _Remit(rc_id, payer, when, money(paid), service=service, claim_payer_id=claim_payer)
+        if rc_id in denied:
+            remit.denied, remit.carcs, remit.barred, remit.payer_key = denied[rc_id]
+        chains[(fam, payer)].append(remit)
+    appeals = _family_appeals(session, practice_id, through)
+    finder = TermsFinder(session)
+    out: list[Episode] = []
+    for (fam, payer), chain in sorted(chains.items()):
         chain.sort(key=lambda r: r.id)
+        episode = _resolve(fam, payer, chain, appeals.get(fam, []), finder, through)
+        if episode is not None:
+            out.append(episode)
     return out
 
 
@@ -210,7 +216,7 @@ def _decided(
             on, how = paid[1], PAID
         return Episode(fam, payer, first.day, last.denied, how, on)
     if not pending and finder is not None:
-        if any(not appealable(c) for c in last.carcs):
+        if last.barred:
             return Episode(fam, payer, first.day, last.denied, ABANDONED, last.day)
         terms = finder.find(
             last.service or last.day,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -117,6 +118,7 @@ def dos_window(payment_year: int) -> tuple[dt.date, dt.date]:
     return dt.date(payment_year - 1, 1, 1), dt.date(payment_year - 1, 12, 31)
 
 
+@functools.lru_cache(maxsize=64)
 def model_name(model: str) -> str:
     """The package's full model name for a short or full name (``V28``, ``ESRD V24``...)."""
     if model in MODELS.values():
