@@ -257,14 +257,14 @@ def _claims(session: Session, ids: list[int]) -> dict[int, tuple[dt.date | None,
 def work_rows(session: Session, practice_id: int, clm01s: list[str]) -> dict[str, list[Work]]:
     """Work-log rows of the claims ``clm01s``, by CLM01 (read in chunks)."""
     out: dict[str, list[Work]] = {}
+    w = WorkLogRow
+    query = select(w.claim_id, w.claim_key, w.registrar, w.coder, w.biller, w.coded_at,
+                   w.billed_at).where(w.practice_id == practice_id)  # fmt: skip
     for start in range(0, len(clm01s), 900):
-        for w in session.scalars(select(WorkLogRow).where(
-            WorkLogRow.practice_id == practice_id,
-            WorkLogRow.claim_id.in_(clm01s[start : start + 900]))
-        ):  # fmt: skip
-            out.setdefault(w.claim_id, []).append(
-                Work(w.claim_key, w.registrar, w.coder, w.biller, w.coded_at, w.billed_at)
-            )
+        for claim_id, key, registrar, coder, biller, coded, billed in session.execute(
+            query.where(w.claim_id.in_(clm01s[start : start + 900]))
+        ):
+            out.setdefault(claim_id, []).append(Work(key, registrar, coder, biller, coded, billed))
     return out
 
 

@@ -5,7 +5,8 @@ Two populations, never mixed up:
 * **denials**: current classifications of the month's 835 adjustments that are denials and
   count (see :mod:`.counts`), with their attribution (:func:`denial_rows`);
 * **adjudicated claims**: claim versions with an 835 claim (not a reversal) dated in the
-  month, each attributed to the people of its work-log row; they are the denominators.
+  month, each attributed to the people of its work-log row and to the payer of the first
+  such 835 claim; they are the denominators.
 
 "Caused" follows the denial's blame (:func:`cleanclaim.denials.attribution.caused_by`);
 "on their claims" counts every denial on a claim the person worked, whoever caused it.
@@ -13,6 +14,7 @@ Two populations, never mixed up:
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -95,49 +97,92 @@ def read_month(session: Session, practice_id: int, month: Month) -> MonthDenials
         for pid in ids or []
     }
     names = {key: name for key, name in session.execute(select(Payer.key, Payer.name))}
-    day = remit_day()
-    found: dict[int | None, str] = {}
-    for claim_id, payer_id in session.execute(
-        select(RemitClaimRow.claim_id, RemittanceRow.payer_id)
-        .join(RemittanceRow, RemittanceRow.id == RemitClaimRow.remittance_id)
-        .where(
-            RemitClaimRow.practice_id == practice_id,
-            RemitClaimRow.claim_id.is_not(None),
-            RemitClaimRow.chain_role != "reversal",
-            day >= first_day(month),
-            day <= last_day(month),
-        )
-    ):
-        found.setdefault(claim_id, keys.get(payer_id, payer_id))
+    rows = _adjudicated(session, practice_id, month)
+    found = claim_providers(session, [(cid, r[5], r[4]) for cid, r in rows.items()])
+    work = work_rows(session, practice_id, sorted({r[2] for r in rows.values()}))
     providers: dict[str, Provider] = {}
     claims: list[Adjudicated] = []
-    rows = _claim_rows(session, sorted(k for k in found if k is not None))
-    work = work_rows(session, practice_id, sorted({r[1] for r in rows.values()}))
-    for claim_id, (claim_key, clm01, submitted, npi, data) in sorted(rows.items()):
-        provider = provider_of(data, npi)
+    for claim_id, (payer_id, claim_key, clm01, submitted, _, _) in sorted(rows.items()):
+        provider = found[claim_id]
         providers.setdefault(provider.npi, provider)
         people = pick(work.get(clm01, []), claim_key, submitted)
-        claims.append(Adjudicated(claim_id, found[claim_id], people, provider.npi))
+        claims.append(Adjudicated(claim_id, keys.get(payer_id, payer_id), people, provider.npi))
     for v in views:
         if v.provider and v.provider not in providers:
             providers[v.provider] = Provider(v.provider, f"NPI {v.provider}", "")
     return MonthDenials(views, claims, providers, names)
 
 
-def _claim_rows(session: Session, ids: list[int]) -> dict[int, tuple[Any, ...]]:
+def _adjudicated(session: Session, practice_id: int, month: Month) -> dict[int, tuple[Any, ...]]:
+    """Claim versions with a non-reversal 835 claim dated in ``month``: the payer id of the
+    first such 835 claim (by id), then claim key, CLM01, submission date, billing NPI and
+    :func:`rendering_json`."""
+    day = remit_day()
+    rows = session.execute(
+        select(
+            RemitClaimRow.id,
+            RemitClaimRow.practice_id,
+            RemitClaimRow.claim_id,
+            RemittanceRow.payer_id,
+            ClaimRow.claim_key,
+            ClaimRow.clm01,
+            ClaimRow.submitted_on,
+            ClaimRow.billing_npi,
+            rendering_json(),
+        )
+        .select_from(RemittanceRow)  # the month's few remittances drive the join
+        .join(RemitClaimRow, RemitClaimRow.remittance_id == RemittanceRow.id)
+        .join(ClaimRow, ClaimRow.id == RemitClaimRow.claim_id)
+        .where(
+            RemittanceRow.practice_id == practice_id,
+            RemitClaimRow.chain_role != "reversal",
+            day >= first_day(month),
+            day <= last_day(month),
+        )
+    )
     out: dict[int, tuple[Any, ...]] = {}
-    for start in range(0, len(ids), 900):
-        for cid, key, clm01, submitted, npi, data in session.execute(
-            select(
-                ClaimRow.id,
-                ClaimRow.claim_key,
-                ClaimRow.clm01,
-                ClaimRow.submitted_on,
-                ClaimRow.billing_npi,
-                ClaimRow.claim_json,
-            ).where(ClaimRow.id.in_(ids[start : start + 900]))
+    for _, owner, claim_id, *row in sorted(rows, key=lambda r: r[0]):
+        if owner == practice_id:
+            out.setdefault(claim_id, tuple(row))
+    return out
+
+
+def rendering_json() -> Any:
+    """The claim-level rendering provider of ``claim_json`` as JSON text, extracted in SQL.
+
+    A practice has few rendering providers: :func:`claim_providers` decodes each distinct
+    text once.
+    """
+    return ClaimRow.claim_json["rendering_provider"].as_string()
+
+
+def claim_providers(
+    session: Session, rows: list[tuple[int, str | None, str]]
+) -> dict[int, Provider]:
+    """:func:`provider_of` for ``(claim id, rendering_json(), billing NPI)`` rows.
+
+    The claim's lines are read only for claims without a claim-level rendering provider.
+    """
+    texts = {text for _, text, _ in rows}
+    decoded: dict[str | None, Any] = {text: text and json.loads(text) for text in texts}
+    bare = sorted({cid for cid, text, _ in rows if not decoded[text]})
+    lines: dict[int, Any] = {}
+    for start in range(0, len(bare), 900):
+        query = select(ClaimRow.id, ClaimRow.claim_json["lines"])
+        for cid, claim_lines in session.execute(
+            query.where(ClaimRow.id.in_(bare[start : start + 900]))
         ):
-            out[cid] = (key, clm01, submitted, npi, data or {})
+            lines[cid] = claim_lines
+    made: dict[tuple[str | None, str], Provider] = {}
+    out: dict[int, Provider] = {}
+    for cid, text, npi in rows:
+        found = decoded[text]
+        if not found:
+            out[cid] = provider_of({"lines": lines.get(cid)}, npi)
+        elif (text, npi) in made:
+            out[cid] = made[text, npi]
+        else:
+            out[cid] = made[text, npi] = provider_of({"rendering_provider": found}, npi)
     return out
 
 

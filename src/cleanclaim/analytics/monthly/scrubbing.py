@@ -6,23 +6,30 @@ claim). Each finding has exactly one outcome, in this order of precedence:
 
 1. **led to denial**: a denial of the same claim version names the finding's rule among
    the rules that could have prevented it;
-2. **fixed**: a later version of the claim was sent whose scrub no longer raised the rule;
+2. **fixed**: a later version of the claim was sent, and the latest (highest version) one's
+   scrub no longer raised the rule;
 3. **pending**: the version has no remittance yet;
 4. **overridden**: suppressed, or sent unchanged with no denial following.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from cleanclaim.analytics.monthly.counts import money
-from cleanclaim.analytics.monthly.parties import MonthDenials, Provider, provider_of
+from cleanclaim.analytics.monthly.parties import (
+    MonthDenials,
+    Provider,
+    claim_providers,
+    rendering_json,
+)
 from cleanclaim.analytics.monthly.periods import first_day, last_day
 from cleanclaim.analytics.report.base import Month
 from cleanclaim.analytics.report.rows import FindingOutcomeRow, ProviderHygieneRow, TrainingTarget
@@ -30,6 +37,7 @@ from cleanclaim.denials.attribution import pick, work_rows
 from cleanclaim.denials.carc_table import DenialTable
 from cleanclaim.storage.tables_denials import DenialRow
 from cleanclaim.storage.tables_edits import ClaimScrubRow, FindingRow
+from cleanclaim.storage.tables_facts import ClaimFactRow
 from cleanclaim.storage.tables_x12 import ClaimRow, RemitClaimRow
 
 ZERO = Decimal("0.00")
@@ -60,10 +68,31 @@ class ScrubbedClaim:
     dx_codes: int
     findings: tuple[tuple[str, str, bool], ...]
     """(rule, category, suppressed) of each error or warning."""
+    practice_id: int
+    submitted_on: dt.date
+
+
+def _ingest() -> Any:
+    """Join condition of a claim version's ingest scrub (the (practice, claim) index)."""
+    return and_(
+        ClaimScrubRow.practice_id == ClaimRow.practice_id,
+        ClaimScrubRow.claim_id == ClaimRow.id,
+        ClaimScrubRow.trigger == "ingest",
+    )
+
+
+def _submitted(practice_id: int, first: dt.date, last: dt.date) -> tuple[Any, ...]:
+    """Claim versions submitted from ``first`` to ``last`` (the (practice, submitted) index)."""
+    return (
+        ClaimRow.practice_id == practice_id,
+        ClaimRow.submitted_on >= first,
+        ClaimRow.submitted_on <= last,
+    )
 
 
 def scrubbed_claims(session: Session, practice_id: int, month: Month) -> list[ScrubbedClaim]:
     """Claim versions submitted in ``month`` that have an ingest scrub."""
+    submitted = _submitted(practice_id, first_day(month), last_day(month))
     rows = session.execute(
         select(
             ClaimRow.id,
@@ -73,59 +102,89 @@ def scrubbed_claims(session: Session, practice_id: int, month: Month) -> list[Sc
             ClaimRow.clm01,
             ClaimRow.submitted_on,
             ClaimRow.billing_npi,
-            ClaimRow.claim_json,
+            rendering_json(),
+            func.coalesce(ClaimFactRow.diagnoses, 0),
             ClaimScrubRow.id,
         )
-        .join(
-            ClaimScrubRow,
-            and_(
-                ClaimScrubRow.practice_id == ClaimRow.practice_id,  # the (practice, claim) index
-                ClaimScrubRow.claim_id == ClaimRow.id,
-                ClaimScrubRow.trigger == "ingest",
-            ),
-        )
-        .where(
-            ClaimRow.practice_id == practice_id,
-            ClaimRow.submitted_on >= first_day(month),
-            ClaimRow.submitted_on <= last_day(month),
-        )
+        .join(ClaimScrubRow, _ingest())
+        .outerjoin(ClaimFactRow, ClaimFactRow.claim_id == ClaimRow.id)
+        .where(*submitted)
         .order_by(ClaimRow.id)
     ).all()
-    scrub_ids = [r[8] for r in rows]
     found: dict[int, list[tuple[str, str, bool]]] = defaultdict(list)
-    for start in range(0, len(scrub_ids), 900):
-        for scrub_id, rule, category, suppressed in session.execute(
-            select(FindingRow.scrub_id, FindingRow.rule, FindingRow.category, FindingRow.suppressed)
-            .where(
-                FindingRow.scrub_id.in_(scrub_ids[start : start + 900]),
-                FindingRow.severity != "info",
-            )
-            .order_by(FindingRow.id)
-        ):
-            found[scrub_id].append((rule, category, bool(suppressed)))
-    work = work_rows(session, practice_id, sorted({r[4] for r in rows}))
-    out: list[ScrubbedClaim] = []
-    for cid, fam, version, key, clm01, submitted, npi, data, scrub_id in rows:
-        data = data or {}
-        people = pick(work.get(clm01, []), key, submitted)
-        out.append(
-            ScrubbedClaim(
-                cid,
-                fam,
-                version,
-                people.coder,
-                provider_of(data, npi),
-                len(data.get("diagnoses") or []),
-                tuple(found[scrub_id]),
-            )
+    for scrub_id, rule, category, suppressed in session.execute(
+        select(FindingRow.scrub_id, FindingRow.rule, FindingRow.category, FindingRow.suppressed)
+        .where(
+            FindingRow.scrub_id.in_(
+                select(ClaimScrubRow.id).join(ClaimRow, _ingest()).where(*submitted)
+            ),
+            FindingRow.severity != "info",
         )
-    return out
+        .order_by(FindingRow.id)
+    ):
+        found[scrub_id].append((rule, category, bool(suppressed)))
+    providers = claim_providers(session, [(r[0], r[7], r[6]) for r in rows])
+    work = work_rows(session, practice_id, sorted({r[4] for r in rows}))
+    return [
+        ScrubbedClaim(
+            cid,
+            fam,
+            version,
+            pick(work.get(clm01, []), key, day).coder,
+            providers[cid],
+            dx,
+            tuple(found[scrub_id]),
+            practice_id,
+            day,
+        )
+        for cid, fam, version, key, clm01, day, _, _, dx, scrub_id in rows
+    ]
 
 
-def _chunked(session: Session, query: Any, column: Any, ids: list[int]) -> list[Any]:
-    out: list[Any] = []
-    for start in range(0, len(ids), 900):
-        out.extend(session.execute(query.where(column.in_(ids[start : start + 900]))))
+@dataclass
+class _Followed:
+    """What followed the claim versions of one submission range."""
+
+    denied: dict[int, dict[str, Decimal]]
+    """Denial dollars by claim version and preventing rule."""
+    adjudicated: set[int]
+    versions: dict[int, dict[int, set[str]]]
+    """Ingest-scrub rules by family and version."""
+
+
+def _followed(session: Session, practice_id: int, first: dt.date, last: dt.date) -> _Followed:
+    """Denials, remittances and family versions of the claims submitted in the range."""
+    submitted = _submitted(practice_id, first, last)
+    out = _Followed(defaultdict(lambda: defaultdict(lambda: ZERO)), set(), defaultdict(dict))
+    for claim_id, prevented, amount in session.execute(
+        select(ClaimRow.id, DenialRow.scrub_rules, DenialRow.amount)
+        .select_from(ClaimRow)
+        .join(
+            DenialRow,
+            and_(DenialRow.practice_id == ClaimRow.practice_id, DenialRow.claim_id == ClaimRow.id),
+        )
+        .where(*submitted, DenialRow.superseded_by.is_(None), DenialRow.denial.is_(True))
+    ):
+        for rule in prevented or []:
+            out.denied[claim_id][rule] += money(amount)
+    remitted = select(RemitClaimRow.id).where(RemitClaimRow.claim_id == ClaimRow.id).exists()
+    out.adjudicated.update(session.scalars(select(ClaimRow.id).where(*submitted, remitted)))
+    sent, member = aliased(ClaimRow), aliased(ClaimRow)
+    families = select(func.coalesce(sent.original_id, sent.id)).where(
+        sent.practice_id == practice_id, sent.submitted_on >= first, sent.submitted_on <= last
+    )
+    members = families.union(
+        select(member.id).where(member.original_id.in_(families))  # the original_id index
+    )
+    for fam, version, rule in session.execute(
+        select(func.coalesce(ClaimRow.original_id, ClaimRow.id), ClaimRow.version, FindingRow.rule)
+        .join(ClaimScrubRow, _ingest())
+        .outerjoin(FindingRow, FindingRow.scrub_id == ClaimScrubRow.id)
+        .where(ClaimRow.id.in_(members))
+    ):
+        rules = out.versions[fam].setdefault(version, set())
+        if rule:
+            rules.add(rule)
     return out
 
 
@@ -133,62 +192,26 @@ def finding_outcomes(
     session: Session, claims: list[ScrubbedClaim]
 ) -> tuple[FindingOutcomeRow, ...]:
     """Findings by category with their outcomes (module docstring)."""
-    ids = [c.claim_id for c in claims]
-    denied: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    for claim_id, rules, amount in _chunked(
-        session,
-        select(DenialRow.claim_id, DenialRow.scrub_rules, DenialRow.amount).where(
-            DenialRow.superseded_by.is_(None), DenialRow.denial.is_(True)
-        ),
-        DenialRow.claim_id,
-        ids,
-    ):
-        for rule in rules or []:
-            denied[claim_id][rule] += money(amount)
-    adjudicated = {
-        r[0]
-        for r in _chunked(
-            session, select(RemitClaimRow.claim_id).distinct(), RemitClaimRow.claim_id, ids
-        )
-    }
-    families = sorted({c.family for c in claims})
-    later: dict[int, list[tuple[int, set[str]]]] = defaultdict(list)
-    for fam, version, rule in _chunked(
-        session,
-        select(func.coalesce(ClaimRow.original_id, ClaimRow.id), ClaimRow.version, FindingRow.rule)
-        .join(
-            ClaimScrubRow,
-            and_(
-                ClaimScrubRow.practice_id == ClaimRow.practice_id,  # the (practice, claim) index
-                ClaimScrubRow.claim_id == ClaimRow.id,
-                ClaimScrubRow.trigger == "ingest",
-            ),
-        )
-        .outerjoin(FindingRow, FindingRow.scrub_id == ClaimScrubRow.id),
-        func.coalesce(ClaimRow.original_id, ClaimRow.id),
-        families,
-    ):
-        versions = later[fam]
-        entry = next((v for v in versions if v[0] == version), None)
-        if entry is None:
-            entry = (version, set())
-            versions.append(entry)
-        if rule:
-            entry[1].add(rule)
     tally: dict[str, Counter[str]] = defaultdict(Counter)
     dollars: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for c in claims:
-        after = [rules for v, rules in later.get(c.family, []) if v > c.version]
-        for rule, category, suppressed in c.findings:
-            if rule in denied.get(c.claim_id, {}):
-                tally[category]["led"] += 1
-                dollars[category] += denied[c.claim_id][rule]
-            elif after and rule not in after[-1]:
-                tally[category]["fixed"] += 1
-            elif c.claim_id not in adjudicated and not suppressed:
-                tally[category]["pending"] += 1
-            else:
-                tally[category]["overridden"] += 1
+    for practice_id in sorted({c.practice_id for c in claims}):
+        mine = [c for c in claims if c.practice_id == practice_id]
+        days = [c.submitted_on for c in mine]
+        followed = _followed(session, practice_id, min(days), max(days))
+        for c in mine:
+            versions = followed.versions.get(c.family, {})
+            later = max((v for v in versions if v > c.version), default=None)
+            denied = followed.denied.get(c.claim_id, {})
+            for rule, category, suppressed in c.findings:
+                if rule in denied:
+                    tally[category]["led"] += 1
+                    dollars[category] += denied[rule]
+                elif later is not None and rule not in versions[later]:
+                    tally[category]["fixed"] += 1
+                elif c.claim_id not in followed.adjudicated and not suppressed:
+                    tally[category]["pending"] += 1
+                else:
+                    tally[category]["overridden"] += 1
     return tuple(
         FindingOutcomeRow(
             cat, sum(t.values()), t["fixed"], t["overridden"], t["led"], t["pending"], dollars[cat]
