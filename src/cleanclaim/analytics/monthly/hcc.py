@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import literal_column, select
 from sqlalchemy.orm import Session
@@ -51,11 +51,23 @@ def hcc_recapture(
     procedures: dict[dt.date, frozenset[str] | None] = {}
     year_tables: dict[dt.date, HccTable] = {}
     mapped: dict[tuple[int, str], list[str]] = {}
+    judged: dict[tuple[Any, ...], bool] = {}
 
     def eligible(record: DxRecord) -> bool:
         if record.day not in procedures:
             procedures[record.day] = ra_eligible_procedures(view_for(record.day)).value
-        return ra_eligibility(record, procedures[record.day]).eligible
+        listed = procedures[record.day]
+        # The verdict depends only on these (the year only words the notes); claims share them.
+        key = (
+            id(listed),
+            record.claim_type,
+            record.type_of_bill,
+            record.taxonomy,
+            record.procedures,
+        )
+        if key not in judged:
+            judged[key] = ra_eligibility(record, listed).eligible
+        return judged[key]
 
     table, _ = view_for(end).table("hcc")
     if table is None:
