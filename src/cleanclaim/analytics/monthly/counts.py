@@ -94,7 +94,6 @@ def read_counts(session: Session, practice_id: int, window: Window) -> Counts:
     """Run the grouped queries of the module docstring for ``window``."""
     counts = Counts(window)
     _submitted(session, practice_id, window, counts)
-    _first_scrub(session, practice_id, window, counts)
     _initial_denials(session, practice_id, window, counts)
     _payments(session, practice_id, window, counts)
     _denials(session, practice_id, window, counts)
@@ -112,27 +111,8 @@ def _originals(practice_id: int, window: Window) -> Any:
 
 
 def _submitted(session: Session, practice_id: int, window: Window, counts: Counts) -> None:
-    where = _originals(practice_id, window)
-    for day, n, charges in session.execute(
-        select(ClaimRow.submitted_on, func.count(), func.sum(ClaimRow.total_charge, type_=MONEY))
-        .where(where)
-        .group_by(ClaimRow.submitted_on)
-    ):
-        c = counts[month_of(day)]
-        c.submitted_claims += n
-        c.submitted_charges += money(charges)
-    for day, n, charges in session.execute(
-        select(ClaimRow.submitted_on, func.count(), func.sum(ClaimLineRow.charge, type_=MONEY))
-        .join(ClaimLineRow, ClaimLineRow.claim_id == ClaimRow.id)
-        .where(where)
-        .group_by(ClaimRow.submitted_on)
-    ):
-        c = counts[month_of(day)]
-        c.submitted_lines += n
-        c.submitted_line_charges += money(charges)
-
-
-def _first_scrub(session: Session, practice_id: int, window: Window, counts: Counts) -> None:
+    """Originals submitted, with their first (ingest) scrub: one pass over the window's
+    claims; their lines in a second query."""
     # Non-correlated IN subqueries, each read once through a small index (ix_claim_original,
     # the partial ix_scrub_finding_suppressed); the clean/incomplete split is made here. The
     # later versions need no practice condition: they point at this practice's claims.
@@ -142,9 +122,16 @@ def _first_scrub(session: Session, practice_id: int, window: Window, counts: Cou
     )
     worked = or_(ClaimRow.status == "rejected", ClaimRow.id.in_(later), ClaimRow.id.in_(suppressed))
     was_worked = case((worked, 1), else_=0)
-    for day, status, by_hand, n in session.execute(
-        select(ClaimRow.submitted_on, ClaimScrubRow.status, was_worked, func.count())
-        .join(
+    where = _originals(practice_id, window)
+    for day, status, by_hand, n, charges in session.execute(
+        select(
+            ClaimRow.submitted_on,
+            ClaimScrubRow.status,
+            was_worked,
+            func.count(),
+            func.sum(ClaimRow.total_charge, type_=MONEY),
+        )
+        .outerjoin(
             ClaimScrubRow,
             and_(
                 ClaimScrubRow.practice_id == ClaimRow.practice_id,  # the (practice, claim) index
@@ -152,15 +139,28 @@ def _first_scrub(session: Session, practice_id: int, window: Window, counts: Cou
                 ClaimScrubRow.trigger == "ingest",
             ),
         )
-        .where(_originals(practice_id, window))
+        .where(where)
         .group_by(ClaimRow.submitted_on, ClaimScrubRow.status, was_worked)
     ):
         c = counts[month_of(day)]
+        c.submitted_claims += n
+        c.submitted_charges += money(charges)
+        if status is None:  # not scrubbed at ingest
+            continue
         c.first_scrubbed += n
         if status != "flagged" and not by_hand:
             c.first_clean += n
             if status == "incomplete":
                 c.clean_incomplete += n
+    for day, n, charges in session.execute(
+        select(ClaimRow.submitted_on, func.count(), func.sum(ClaimLineRow.charge, type_=MONEY))
+        .join(ClaimLineRow, ClaimLineRow.claim_id == ClaimRow.id)
+        .where(where)
+        .group_by(ClaimRow.submitted_on)
+    ):
+        c = counts[month_of(day)]
+        c.submitted_lines += n
+        c.submitted_line_charges += money(charges)
 
 
 def family_members(fam: Any) -> tuple[Any, Any]:
