@@ -19,15 +19,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, SessionTransaction
 
 from cleanclaim.claims.ack_ingest import store_277ca, store_999
-from cleanclaim.claims.lifecycle import (
-    IngestContext,
-    OnStored,
-    SetOrigin,
-    ensure_salt,
-    flush_events,
-    store_claims,
-)
+from cleanclaim.claims.lifecycle import IngestContext, ensure_salt, flush_events
 from cleanclaim.claims.matching import SetResult, store_remittance
+from cleanclaim.claims.versions import OnStored, SetOrigin, store_claims
 from cleanclaim.errors import X12Error
 from cleanclaim.storage.accounts import Actor
 from cleanclaim.storage.tables_x12 import (
