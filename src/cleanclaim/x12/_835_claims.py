@@ -4,6 +4,11 @@
 no handler call per segment) and builds the :class:`RemitClaim` when the next CLP, LX or
 PLB (or the end of the set) comes. Segments that belong to the header (ST, BPR, TRN, N1,
 PER) go to the header parser's handlers and leave the claim open, as they always did.
+
+Most segment texts of a remittance repeat (service dates, adjustments, procedures and
+amounts, the rendering provider): the values read from a text (never the objects, which
+carry positions) are kept in :data:`KNOWN`, so a text met again is neither split nor
+checked again.
 """
 
 from __future__ import annotations
@@ -25,10 +30,10 @@ from cleanclaim.claims.remittance import (
     RemitLine,
 )
 from cleanclaim.x12._835_values import Values, new_adjustment, new_entity
-from cleanclaim.x12._837_fast import DATES, DECIMALS, fast_constructor
+from cleanclaim.x12._837_fast import CACHE_LIMIT, DATES, DECIMALS, fast_constructor
 from cleanclaim.x12._elements import _PROCEDURES
 
-__all__ = ["CLAIM_ENDS", "read_claim"]
+__all__ = ["CLAIM_ENDS", "KNOWN", "read_claim", "use_delimiters"]
 
 CLAIM_ENDS = frozenset({"CLP", "LX", "PLB"})
 """Segment ids that end a claim loop."""
@@ -57,23 +62,45 @@ _new_inpatient = fast_constructor(
 )
 _PAD = [""] * 12
 _GROUPS = ADJUSTMENT_GROUPS
+_PEOPLE = frozenset({"QC", "IL", "74"})
+"""NM1 qualifiers of the patient and the insured: their texts rarely repeat, not kept."""
 Handlers = dict[str, Callable[[list[str], int], None]]
+Item = tuple[int, str, tuple[Any, ...] | None]
+"""A segment: its position, its text and its values in :data:`KNOWN` when they are there
+(looked up as the segment is reached, so that it sees what earlier segments added)."""
+
+KNOWN: dict[str, tuple[Any, ...]] = {}
+"""Segment text -> its values (see :func:`_values`), for texts already read; valid for the
+delimiters last given to :func:`use_delimiters`."""
+_KNOWN_FOR: list[object] = [None]
+
+
+def use_delimiters(key: object) -> None:
+    """Empty :data:`KNOWN` unless it was filled with the same delimiters (``key``)."""
+    if _KNOWN_FOR[0] != key:
+        KNOWN.clear()
+        _KNOWN_FOR[0] = key
 
 
 def read_claim(
     v: Values,
-    segments: Iterator[tuple[int, list[str]]],
+    segments: Iterator[Item],
+    sep: str,
     pos: int,
     e: list[str],
     handlers: Handlers,
     claims: list[RemitClaim],
 ) -> tuple[int, list[str]] | None:
     """Read the claim whose CLP (elements ``e``) is at position ``pos``, taking its other
-    segments from ``segments`` (position and elements of each), append it to ``claims`` and
-    return the segment that ended it (``None`` at the end of the set)."""
+    segments from ``segments`` (position, text and known values of each, elements separated
+    by ``sep``),
+    append it to ``claims`` and return the segment that ended it, split into its elements
+    (``None`` at the end of the set).
+
+    A segment text met before (:data:`KNOWN`) is not split again: its values come from the
+    first reading, and only its position is new."""
     v.r.loop = "2100"
     get_decimal = DECIMALS.get
-    get_date = DATES.get
     p = e + _PAD
     charge, paid, responsibility = get_decimal(p[3]), get_decimal(p[4]), get_decimal(p[5])
     if (
@@ -103,110 +130,92 @@ def read_claim(
     l_to: dt.date | None = None
     l_remarks: tuple[str, ...] = ()
     l_rejects: tuple[str, ...] = ()
-    procedures = _PROCEDURES
-    component = v.component
+    known = KNOWN
     ended: tuple[int, list[str]] | None = None
-    for pos, e in segments:
-        sid = e[0]
-        if sid == "CAS":
-            target = l_adj if line is not None else adjustments
-            size = len(e)
-            if (size == 4 or size == 5) and e[1] in _GROUPS and e[2]:
-                # the common case: one triple, amount (and quantity) already seen
-                amount = get_decimal(e[3])
-                quantity = get_decimal(e[4]) if size == 5 and e[4] else None
-                if amount is not None and (size == 4 or not e[4] or quantity is not None):
-                    target.append(new_adjustment(e[1], e[2], amount, quantity, pos))
-                    continue
-            target.extend(v.cas(e, pos))
-        elif sid == "DTM":
-            if len(e) > 2 and e[1]:
-                qualifier, day = e[1], get_date(e[2]) or v.date(e, pos, 2)
-            else:
-                qualifier, day = v.text(e, pos, 1), v.date(e, pos, 2)
+    for pos, text, hit in segments:
+        if hit is None:
+            e = text.split(sep)
+            sid = e[0]
+            if sid == "REF":
+                if len(e) > 2 and e[1]:
+                    ref = _new_reference(e[1], e[2], pos)
+                else:
+                    ref = _new_reference(v.text(e, pos, 1), e[2] if len(e) > 2 else "", pos)
+                (l_refs if line is not None else references).append(ref)
+                continue
+            if sid in CLAIM_ENDS:
+                ended = (pos, e)
+                break
+            hit = _values(v, sid, e, pos)
+            if hit is None:
+                if sid == "MIA":
+                    p = e + _PAD * 2
+                    remarks = tuple(p[k] for k in (5, 20, 21, 22, 23) if p[k])
+                    inpatient = _new_inpatient(
+                        v.opt_amount(e, pos, 1), v.opt_amount(e, pos, 4), remarks, pos
+                    )
+                elif sid == "LQ":
+                    if line is None:
+                        raise v.error(e, pos, "LQ outside a service line (SVC)")
+                    qualifier, code = v.text(e, pos, 1), v.text(e, pos, 2)
+                    if qualifier == "HE":
+                        l_remarks = (*l_remarks, code)
+                    elif qualifier == "RX":
+                        l_rejects = (*l_rejects, code)
+                    else:
+                        raise v.error(e, pos, f"LQ01 must be HE or RX, found {qualifier!r}")
+                else:
+                    handler = handlers.get(sid)
+                    if handler is not None:  # a header segment inside the claim: it stays open
+                        handler(e, pos)
+                continue
+            if sid != "NM1" or e[1] not in _PEOPLE:
+                if len(known) >= CACHE_LIMIT:
+                    known.clear()
+                known[text] = hit
+        tag = hit[0]
+        if tag == "CAS":
+            (l_adj if line is not None else adjustments).append(
+                new_adjustment(hit[1], hit[2], hit[3], hit[4], pos)
+            )
+        elif tag == "DTM":
+            qualifier = hit[1]
             if line is not None:
                 if qualifier == "472":
-                    l_date = day
+                    l_date = hit[2]
                 elif qualifier == "150":
-                    l_from = day
+                    l_from = hit[2]
                 elif qualifier == "151":
-                    l_to = day
+                    l_to = hit[2]
             elif qualifier == "232":
-                statement_from = day
+                statement_from = hit[2]
             elif qualifier == "233":
-                statement_to = day
+                statement_to = hit[2]
             elif qualifier == "050":
-                received = day
-        elif sid == "NM1":
-            if len(e) > 9 and e[1]:
-                entities.append(new_entity(e[1], e[2], e[3], e[4], e[5], e[7], e[8], e[9], pos))
-            else:
-                entities.append(v.entity(e, pos))
-        elif sid == "REF":
-            if len(e) > 2 and e[1]:
-                ref = _new_reference(e[1], e[2], pos)
-            else:
-                ref = _new_reference(v.text(e, pos, 1), e[2] if len(e) > 2 else "", pos)
-            (l_refs if line is not None else references).append(ref)
-        elif sid == "SVC":
+                received = hit[2]
+        elif tag == "NM1":
+            entities.append(
+                new_entity(hit[1], hit[2], hit[3], hit[4], hit[5], hit[6], hit[7], hit[8], pos)
+            )
+        elif tag == "SVC":
             if line is not None:
                 lines.append(_new_line(
                     *line, l_date, l_from, l_to, l_adj, l_remarks, l_rejects, l_refs, l_amts,
                     l_pos,
                 ))  # fmt: skip
             v.r.loop = "2110"
-            p = e + _PAD
-            procedure = procedures.get((p[1], component))
-            original = procedures.get((p[6], component)) if p[6] else None
-            charge, paid = get_decimal(p[2]), get_decimal(p[3])
-            units, original_units = get_decimal(p[5]), get_decimal(p[7])
-            if (
-                procedure is not None and (original is not None or not p[6])
-                and charge is not None and paid is not None
-                and (units is not None or not p[5]) and (original_units is not None or not p[7])
-            ):  # fmt: skip
-                line = (len(lines) + 1, procedure, charge, paid, p[4], units, original,
-                        original_units)  # fmt: skip
-            else:
-                line = _svc(v, e, pos, len(lines) + 1)
+            line = (len(lines) + 1, hit[1], hit[2], hit[3], hit[4], hit[5], hit[6], hit[7])
             l_adj, l_refs, l_amts, l_remarks, l_rejects = [], [], [], (), ()
             l_date = l_from = l_to = None
             l_pos = pos
-        elif sid == "AMT":
-            if len(e) > 2 and e[1] and e[2] in DECIMALS:
-                amt = _new_amount(e[1], DECIMALS[e[2]], pos)
-            else:
-                amt = _new_amount(v.text(e, pos, 1), v.amount(e, pos, 2), pos)
-            (l_amts if line is not None else amounts).append(amt)
-        elif sid in CLAIM_ENDS:
-            ended = (pos, e)
-            break
-        elif sid == "MOA":
-            p = e + _PAD
-            remarks = tuple(p[k] for k in range(3, 8) if p[k])
-            outpatient = _new_outpatient(
-                v.opt_amount(e, pos, 1), v.opt_amount(e, pos, 2), remarks, pos
-            )
-        elif sid == "MIA":
-            p = e + _PAD * 2
-            remarks = tuple(p[k] for k in (5, 20, 21, 22, 23) if p[k])
-            inpatient = _new_inpatient(
-                v.opt_amount(e, pos, 1), v.opt_amount(e, pos, 4), remarks, pos
-            )
-        elif sid == "LQ":
-            if line is None:
-                raise v.error(e, pos, "LQ outside a service line (SVC)")
-            qualifier, code = v.text(e, pos, 1), v.text(e, pos, 2)
-            if qualifier == "HE":
-                l_remarks = (*l_remarks, code)
-            elif qualifier == "RX":
-                l_rejects = (*l_rejects, code)
-            else:
-                raise v.error(e, pos, f"LQ01 must be HE or RX, found {qualifier!r}")
-        else:
-            handler = handlers.get(sid)
-            if handler is not None:  # a header segment inside the claim: the claim stays open
-                handler(e, pos)
+        elif tag == "AMT":
+            (l_amts if line is not None else amounts).append(_new_amount(hit[1], hit[2], pos))
+        elif tag == "CAS+":
+            target = l_adj if line is not None else adjustments
+            for group, reason, amount, quantity in hit[1]:
+                target.append(new_adjustment(group, reason, amount, quantity, pos))
+        else:  # MOA
+            outpatient = _new_outpatient(hit[1], hit[2], hit[3], pos)
     if line is not None:
         lines.append(_new_line(
             *line, l_date, l_from, l_to, l_adj, l_remarks, l_rejects, l_refs, l_amts, l_pos
@@ -223,6 +232,43 @@ def read_claim(
     return ended
 
 
+def _values(v: Values, sid: str, e: list[str], pos: int) -> tuple[Any, ...] | None:
+    """The values of a CAS, DTM, NM1, SVC, AMT or MOA segment, led by a tag (``CAS+`` for a
+    CAS of several adjustments); ``None`` for any other segment. They depend on the text
+    alone (and the delimiters), never on the loop; bad content raises."""
+    get_decimal = DECIMALS.get
+    if sid == "CAS":
+        size = len(e)
+        if (size == 4 or size == 5) and e[1] in _GROUPS and e[2]:
+            amount = get_decimal(e[3])
+            quantity = get_decimal(e[4]) if size == 5 and e[4] else None
+            if amount is not None and (size == 4 or not e[4] or quantity is not None):
+                return ("CAS", e[1], e[2], amount, quantity)
+        found = [(a.group, a.reason, a.amount, a.quantity) for a in v.cas(e, pos)]
+        return ("CAS", *found[0]) if len(found) == 1 else ("CAS+", tuple(found))
+    if sid == "DTM":
+        if len(e) > 2 and e[1]:
+            return ("DTM", e[1], DATES.get(e[2]) or v.date(e, pos, 2))
+        return ("DTM", v.text(e, pos, 1), v.date(e, pos, 2))
+    if sid == "NM1":
+        if len(e) > 9 and e[1]:
+            return ("NM1", e[1], e[2], e[3], e[4], e[5], e[7], e[8], e[9])
+        p = e + _PAD
+        return ("NM1", v.text(e, pos, 1), p[2], p[3], p[4], p[5], p[7], p[8], p[9])
+    if sid == "SVC":
+        v.r.loop = "2110"  # named by its errors
+        return ("SVC", *_svc(v, e, pos))
+    if sid == "AMT":
+        if len(e) > 2 and e[1] and e[2] in DECIMALS:
+            return ("AMT", e[1], DECIMALS[e[2]])
+        return ("AMT", v.text(e, pos, 1), v.amount(e, pos, 2))
+    if sid == "MOA":
+        p = e + _PAD
+        remarks = tuple(p[k] for k in range(3, 8) if p[k])
+        return ("MOA", v.opt_amount(e, pos, 1), v.opt_amount(e, pos, 2), remarks)
+    return None
+
+
 def _clp(v: Values, e: list[str], pos: int) -> tuple[Any, ...]:
     """CLP01..CLP11 values and the position, checked one by one (raises on bad content)."""
     status = v.text(e, pos, 2)
@@ -235,11 +281,22 @@ def _clp(v: Values, e: list[str], pos: int) -> tuple[Any, ...]:
     )  # fmt: skip
 
 
-def _svc(v: Values, e: list[str], pos: int, number: int) -> tuple[Any, ...]:
-    """The line number and SVC01..SVC07 values, checked one by one (raises on bad content)."""
+def _svc(v: Values, e: list[str], pos: int) -> tuple[Any, ...]:
+    """SVC01..SVC07 values (raises on bad content)."""
     p = e + _PAD
+    component = v.component
+    procedure = _PROCEDURES.get((p[1], component))
+    original = _PROCEDURES.get((p[6], component)) if p[6] else None
+    charge, paid = DECIMALS.get(p[2]), DECIMALS.get(p[3])
+    units, original_units = DECIMALS.get(p[5]), DECIMALS.get(p[7])
+    if (
+        procedure is not None and (original is not None or not p[6])
+        and charge is not None and paid is not None
+        and (units is not None or not p[5]) and (original_units is not None or not p[7])
+    ):  # fmt: skip
+        return (procedure, charge, paid, p[4], units, original, original_units)
     original = v.procedure(e, pos, 6) if p[6] else None
     return (
-        number, v.procedure(e, pos, 1), v.amount(e, pos, 2), v.amount(e, pos, 3), p[4],
+        v.procedure(e, pos, 1), v.amount(e, pos, 2), v.amount(e, pos, 3), p[4],
         v.opt_amount(e, pos, 5), original, v.opt_amount(e, pos, 7),
     )  # fmt: skip

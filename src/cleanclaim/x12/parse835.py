@@ -13,9 +13,9 @@ values, by :func:`cleanclaim.claims.remittance.check_balance`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
-from itertools import count, repeat
+from itertools import count
 from typing import Any
 
 from cleanclaim.claims.remittance import (
@@ -28,7 +28,7 @@ from cleanclaim.claims.remittance import (
     Remittance,
 )
 from cleanclaim.errors import X12Error
-from cleanclaim.x12._835_claims import read_claim
+from cleanclaim.x12._835_claims import KNOWN, read_claim, use_delimiters
 from cleanclaim.x12._835_values import Values, parse_cas
 from cleanclaim.x12._837_fast import fast_constructor
 from cleanclaim.x12._elements import ElementReader
@@ -59,18 +59,21 @@ def parse_835(
             a loop segment out of place, BPR/TRN/N1*PR/N1*PE missing).
     """
     raw = raw_texts(segments)
-    items: Iterator[tuple[int, list[str]]]
     if raw is not None:
         first, texts, sep = raw
-        items = zip(count(first), map(str.split, texts, repeat(sep)))  # split as they are read
+        positions: Iterable[int] = count(first)
     else:
-        items = iter([(seg[0], list(seg[1]) or [""]) for seg in segments])
+        positions, texts, sep = _joined(segments, delimiters.element)
+    use_delimiters((sep, delimiters))
+    # texts are split as they are read, unless their values are known
+    items = zip(positions, texts, map(KNOWN.get, texts), strict=False)
     parser = _Parser(ElementReader(path_name, delimiters), control_number)
     handlers = parser.handlers()  # local: no reference cycle keeps the parser alive
     get = handlers.get
     claims = parser.claims
     item: tuple[int, list[str]] | None = None
-    for pos, e in items:  # segments before the first one that is not an envelope segment
+    for pos, text, _ in items:  # segments before the first one that is not an envelope segment
+        e = text.split(sep)
         if e[0] not in ENVELOPE_IDS:
             parser.first = (e[0], pos)
             item = (pos, e)
@@ -79,13 +82,25 @@ def parse_835(
         pos, e = item
         sid = e[0]
         if sid == "CLP":
-            item = read_claim(parser, items, pos, e, handlers, claims)
+            item = read_claim(parser, items, sep, pos, e, handlers, claims)
             continue
         handler = get(sid)
         if handler is not None:
             handler(e, pos)
-        item = next(items, None)
+        following = next(items, None)
+        item = None if following is None else (following[0], following[1].split(sep))
     return parser.finish()
+
+
+def _joined(segments: Sequence[Segment], sep: str) -> tuple[list[int], list[str], str]:
+    """Positions and texts of the segments, their elements joined by ``sep`` or, when an
+    element holds ``sep``, by a character that no element holds (so that splitting gives
+    them back)."""
+    elements = [seg[1] or ("",) for seg in segments]
+    if any(sep in value for values in elements for value in values):
+        used = {ch for values in elements for value in values for ch in value}
+        sep = next(ch for ch in map(chr, range(1, 0x110000)) if ch not in used)
+    return [seg[0] for seg in segments], [sep.join(values) for values in elements], sep
 
 
 class _Parser(Values):

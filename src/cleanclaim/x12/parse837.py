@@ -58,7 +58,7 @@ def birth_date(fmt: str, text: str) -> date | None:
     CCYYMMDD is read directly rather than through the date cache."""
     if fmt == "D8" and len(text) == 8 and text.isdigit():
         try:
-            return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+            return date.fromisoformat(text)  # CCYYMMDD is ISO 8601's basic format
         except ValueError:
             pass  # parse_date raises the error
     return parse_date(fmt.strip() or "D8", text, "DMG02").start
