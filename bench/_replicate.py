@@ -25,6 +25,8 @@ SUFFIXED = frozenset(
 )
 """Text columns that carry a claim identity; ``work_log.claim_id`` (CLM01) too."""
 HEX64 = frozenset({"patient_key", "sha256", "business_key"})
+CLAIM_IDS = frozenset({("claim_fact", "family_id")})
+"""Integer columns that hold a claim id without a foreign key: shifted like one."""
 
 
 def _tables() -> list[Any]:
@@ -55,6 +57,8 @@ def _expr(table: Any, column: Any, k: int, offsets: dict[str, int]) -> str:
         return f"id + {k * offsets[table.name]}"
     if column.foreign_keys and _target(column) != "practice":
         return f"{q} + {k * offsets[_target(column)]}"
+    if (table.name, name) in CLAIM_IDS:
+        return f"{q} + {k * offsets['claim']}"
     if name in SUFFIXED or (table.name == "work_log" and name == "claim_id"):
         return f"{q} || '-r{k}'"
     if name in HEX64:

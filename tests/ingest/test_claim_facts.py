@@ -20,6 +20,7 @@ COLUMNS = (
     "claim_key",
     "claim_type",
     "version_kind",
+    "family_id",
     "patient_key",
     "record_day",
     "provider_npi",

@@ -138,11 +138,13 @@ def _store_run(
     if not new:
         return len(run)
     ids = bulk_insert(s, ClaimRow, [values for _, values, _ in new], "claim_key")
+    roots = _family_roots(s, [original for _, _, original in new if original is not None])
     s.execute(
         insert(table_of(ClaimFactRow)),
         [
             {
                 "claim_id": claim_id,
+                "family_id": roots[original.id] if original is not None else claim_id,
                 "claim_key": v["claim_key"],
                 "claim_type": v["claim_type"],
                 "version_kind": v["version_kind"],
@@ -151,7 +153,7 @@ def _store_run(
                 "created_by": ctx.user,
                 **claim_facts(claim),
             }
-            for claim_id, (claim, v, _) in zip(ids, new, strict=True)
+            for claim_id, (claim, v, original) in zip(ids, new, strict=True)
         ],
     )
     lines: list[dict[str, Any]] = []
@@ -222,6 +224,22 @@ def _line_values(
         "patient_key": key,
         "created_by": ctx.user,
     }
+
+
+def _family_roots(session: Session, originals: list[ClaimRow]) -> dict[int, int]:
+    """The family root (``claim_fact.family_id``) of each replaced version: a replacement
+    or void joins the family of the version it replaces, however long the chain."""
+    ids = sorted({r.id for r in originals})
+    roots = {r.id: r.original_id or r.id for r in originals}  # without a fact row: one level
+    if ids:
+        for cid, root in session.execute(
+            select(ClaimFactRow.claim_id, ClaimFactRow.family_id).where(
+                ClaimFactRow.claim_id.in_(ids)
+            )
+        ):
+            if root is not None:
+                roots[cid] = root
+    return roots
 
 
 def _original_for(

@@ -20,13 +20,19 @@ class ClaimFactRow(Owned, Base):
     """Facts of one claim version (PHI: its diagnosis codes)."""
 
     __tablename__ = "claim_fact"
-    __table_args__ = (Index("ix_claim_fact_day", "practice_id", "record_day"),)
+    __table_args__ = (
+        Index("ix_claim_fact_day", "practice_id", "record_day"),
+        Index("ix_claim_fact_family", "family_id"),
+    )
 
     claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), primary_key=True)
     claim_key: Mapped[str] = mapped_column(String(24))
     claim_type: Mapped[str] = mapped_column(String(16))
     version_kind: Mapped[str] = mapped_column(String(16))
     """As on ``claim``: these never change once a version is stored."""
+    family_id: Mapped[int | None] = mapped_column(Integer)
+    """The claim family's first version: the claim itself, or the family root of the version
+    it replaces or voids (``original_id``), followed to the end of the chain."""
     patient_key: Mapped[str | None] = mapped_column(String(64))
     """The salted patient key of the claim (as on ``claim``)."""
     record_day: Mapped[dt.date | None] = mapped_column(Date)

@@ -11,7 +11,8 @@ Definitions (docs/report.md has them for people):
 * **first scrub**: the ingest scrub of that original version. *Clean* when it raised no
   error or warning, nothing on the claim was suppressed, no later version of the claim
   (resubmission, replacement or void) was sent, and it was not rejected.
-* **initial adjudication**: the earliest 835 claim (by arrival) of each claim's family that
+* **initial adjudication**: the earliest 835 claim (by arrival) of each claim's family (its
+  first version and every replacement or void down the chain, ``claim_fact.family_id``) that
   is not a reversal or a correction; its denials count whether or not a later adjudication
   undid them.
 * **denials**: current classifications of 835 adjustments that are denials and that count
@@ -25,13 +26,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, union_all
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from cleanclaim.analytics.monthly.periods import Window, as_date, month_of
 from cleanclaim.analytics.report.base import Month
 from cleanclaim.storage.tables_denials import AppealRow, DenialRow
 from cleanclaim.storage.tables_edits import ClaimScrubRow, FindingRow
+from cleanclaim.storage.tables_facts import ClaimFactRow
 from cleanclaim.storage.tables_x12 import (
     MONEY,
     ClaimLineRow,
@@ -163,31 +165,18 @@ def _submitted(session: Session, practice_id: int, window: Window, counts: Count
         c.submitted_line_charges += money(charges)
 
 
-def family_members(fam: Any) -> tuple[Any, Any]:
-    """Two join conditions on ``claim`` that together pick the versions of the claim family
-    ``fam`` (a claim id of the practice): the first version, and the versions whose
-    ``original_id`` is it. Each is driven by an index (the primary key, ``ix_claim_original``);
-    union the two halves (``coalesce(original_id, id) = fam`` would read every claim). No
-    practice condition: it would tempt SQLite to scan the practice's claims instead."""
-    return (
-        and_(ClaimRow.id == fam, ClaimRow.original_id.is_(None)),
-        ClaimRow.original_id == fam,
-    )
-
-
 def first_adjudications(families: Any) -> Any:
     """Subquery: the id of the first 835 claim (not a reversal or correction) of each claim
-    family in ``families`` (a CTE with a ``fam`` column)."""
-    halves = [
-        select(families.c.fam, RemitClaimRow.id)
+    family in ``families`` (a CTE with a ``fam`` column: ``claim_fact.family_id`` values),
+    through the family index of ``claim_fact``."""
+    return (
+        select(func.min(RemitClaimRow.id))
         .select_from(families)
-        .join(ClaimRow, on)
-        .join(RemitClaimRow, RemitClaimRow.claim_id == ClaimRow.id)
+        .join(ClaimFactRow, ClaimFactRow.family_id == families.c.fam)
+        .join(RemitClaimRow, RemitClaimRow.claim_id == ClaimFactRow.claim_id)
         .where(RemitClaimRow.chain_role == "original")
-        for on in family_members(families.c.fam)
-    ]
-    both = union_all(*halves).subquery()
-    return select(func.min(both.c.id)).group_by(both.c.fam)
+        .group_by(families.c.fam)
+    )
 
 
 def _initial_denials(session: Session, practice_id: int, window: Window, counts: Counts) -> None:
@@ -199,8 +188,8 @@ def _initial_denials(session: Session, practice_id: int, window: Window, counts:
         DenialRow.remit_date <= window.end,
     )
     families = (
-        select(func.coalesce(ClaimRow.original_id, ClaimRow.id).label("fam"))
-        .join(RemitClaimRow, RemitClaimRow.claim_id == ClaimRow.id)
+        select(ClaimFactRow.family_id.label("fam"))
+        .join(RemitClaimRow, RemitClaimRow.claim_id == ClaimFactRow.claim_id)
         .join(DenialRow, DenialRow.remit_claim_id == RemitClaimRow.id)
         .where(current)
         .distinct()

@@ -22,16 +22,16 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import and_, case, func, select, union_all
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from cleanclaim.analytics.monthly.counts import family_members, money, remit_day
+from cleanclaim.analytics.monthly.counts import money, remit_day
 from cleanclaim.analytics.monthly.periods import as_date
 from cleanclaim.denials.deadlines import NOT_APPEALABLE
 from cleanclaim.denials.queue import TermsFinder
 from cleanclaim.storage.tables_denials import AppealRow, DenialRow
+from cleanclaim.storage.tables_facts import ClaimFactRow
 from cleanclaim.storage.tables_x12 import MONEY, ClaimRow, RemitClaimRow, RemittanceRow
 
 PAID, OVERTURNED, UPHELD, ABANDONED = "paid", "overturned", "upheld", "abandoned"
@@ -76,7 +76,6 @@ def episodes(session: Session, practice_id: int, *, through: dt.date) -> list[Ep
 
     Two set-based queries: the denials summed per 835 claim, and every 835 claim of the
     claim families that have a denial (plain rows, no ORM loading: there are many)."""
-    family = func.coalesce(ClaimRow.original_id, ClaimRow.id)
     current = and_(
         DenialRow.practice_id == practice_id,
         DenialRow.superseded_by.is_(None),
@@ -100,36 +99,31 @@ def episodes(session: Session, practice_id: int, *, through: dt.date) -> list[Ep
     ):
         denied[rc_id] = (money(amount), n, bool(not_appealable), payer or "")
     fams = (
-        select(family.label("fam"))
-        .join(DenialRow, DenialRow.claim_id == ClaimRow.id)
+        select(ClaimFactRow.family_id.label("fam"))
+        .join(DenialRow, DenialRow.claim_id == ClaimFactRow.claim_id)
         .where(current)
         .distinct()
         .cte("denied_families")
     )
-
-    def versions(of_family: Any) -> Any:
-        """The 835 claims of the claim versions that ``of_family`` picks for a family."""
-        return (
-            select(
-                RemitClaimRow.id,
-                fams.c.fam,
-                RemittanceRow.payer_id,
-                remit_day(),
-                RemitClaimRow.paid,
-                RemitClaimRow.chain_role,
-                ClaimRow.service_from,
-                ClaimRow.payer_id,
-            )
-            .select_from(fams)
-            .join(ClaimRow, of_family)
-            .join(RemitClaimRow, RemitClaimRow.claim_id == ClaimRow.id)
-            .join(RemittanceRow, RemittanceRow.id == RemitClaimRow.remittance_id)
+    versions = (
+        select(
+            RemitClaimRow.id,
+            fams.c.fam,
+            RemittanceRow.payer_id,
+            remit_day(),
+            RemitClaimRow.paid,
+            RemitClaimRow.chain_role,
+            ClaimRow.service_from,
+            ClaimRow.payer_id,
         )
-
+        .select_from(fams)
+        .join(ClaimFactRow, ClaimFactRow.family_id == fams.c.fam)  # the family index
+        .join(ClaimRow, ClaimRow.id == ClaimFactRow.claim_id)
+        .join(RemitClaimRow, RemitClaimRow.claim_id == ClaimRow.id)
+        .join(RemittanceRow, RemittanceRow.id == RemitClaimRow.remittance_id)
+    )
     chains: dict[tuple[int, str], list[_Remit]] = defaultdict(list)
-    for rc_id, fam, payer, on, paid, role, service, claim_payer in conn.execute(
-        union_all(*(versions(half) for half in family_members(fams.c.fam)))
-    ):
+    for rc_id, fam, payer, on, paid, role, service, claim_payer in conn.execute(versions):
         when = None if on is None else as_date(on)
         if role == "reversal" or when is None or when > through:
             continue
@@ -151,15 +145,15 @@ def episodes(session: Session, practice_id: int, *, through: dt.date) -> list[Ep
 def _family_appeals(
     session: Session, practice_id: int, through: dt.date
 ) -> dict[int, list[AppealRow]]:
-    family = func.coalesce(ClaimRow.original_id, ClaimRow.id)
     out: dict[int, list[AppealRow]] = defaultdict(list)
     for appeal, fam in session.execute(
-        select(AppealRow, family)
-        .join(ClaimRow, ClaimRow.id == AppealRow.claim_id)
+        select(AppealRow, ClaimFactRow.family_id)
+        .join(ClaimFactRow, ClaimFactRow.claim_id == AppealRow.claim_id)
         .where(AppealRow.practice_id == practice_id, AppealRow.filed_on <= through)
         .order_by(AppealRow.filed_on, AppealRow.id)
     ):
-        out[fam].append(appeal)
+        if fam is not None:
+            out[fam].append(appeal)
     return out
 
 

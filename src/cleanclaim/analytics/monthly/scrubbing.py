@@ -96,7 +96,7 @@ def scrubbed_claims(session: Session, practice_id: int, month: Month) -> list[Sc
     rows = session.execute(
         select(
             ClaimRow.id,
-            func.coalesce(ClaimRow.original_id, ClaimRow.id),
+            func.coalesce(ClaimFactRow.family_id, ClaimRow.id),
             ClaimRow.version,
             ClaimRow.claim_key,
             ClaimRow.clm01,
@@ -169,19 +169,26 @@ def _followed(session: Session, practice_id: int, first: dt.date, last: dt.date)
             out.denied[claim_id][rule] += money(amount)
     remitted = select(RemitClaimRow.id).where(RemitClaimRow.claim_id == ClaimRow.id).exists()
     out.adjudicated.update(session.scalars(select(ClaimRow.id).where(*submitted, remitted)))
-    sent, member = aliased(ClaimRow), aliased(ClaimRow)
-    families = select(func.coalesce(sent.original_id, sent.id)).where(
-        sent.practice_id == practice_id, sent.submitted_on >= first, sent.submitted_on <= last
-    )
-    members = families.union(
-        select(member.id).where(member.original_id.in_(families))  # the original_id index
+    sent = aliased(ClaimRow)
+    families = (
+        select(ClaimFactRow.family_id)
+        .join(sent, sent.id == ClaimFactRow.claim_id)
+        .where(
+            sent.practice_id == practice_id,
+            sent.submitted_on >= first,
+            sent.submitted_on <= last,
+        )
     )
     for fam, version, rule in session.execute(
-        select(func.coalesce(ClaimRow.original_id, ClaimRow.id), ClaimRow.version, FindingRow.rule)
+        select(ClaimFactRow.family_id, ClaimRow.version, FindingRow.rule)
+        .select_from(ClaimFactRow)
+        .join(ClaimRow, ClaimRow.id == ClaimFactRow.claim_id)
         .join(ClaimScrubRow, _ingest())
         .outerjoin(FindingRow, FindingRow.scrub_id == ClaimScrubRow.id)
-        .where(ClaimRow.id.in_(members))
+        .where(ClaimFactRow.family_id.in_(families))  # the family index
     ):
+        if fam is None:
+            continue
         rules = out.versions[fam].setdefault(version, set())
         if rule:
             rules.add(rule)
