@@ -103,6 +103,15 @@ def read_counts(session: Session, practice_id: int, window: Window) -> Counts:
     return counts
 
 
+def ingest_scrub() -> Any:
+    """Join condition of a claim version's ingest scrub (the (practice, claim) index)."""
+    return and_(
+        ClaimScrubRow.practice_id == ClaimRow.practice_id,
+        ClaimScrubRow.claim_id == ClaimRow.id,
+        ClaimScrubRow.trigger == "ingest",
+    )
+
+
 def _originals(practice_id: int, window: Window) -> Any:
     return and_(
         ClaimRow.practice_id == practice_id,
@@ -133,14 +142,7 @@ def _submitted(session: Session, practice_id: int, window: Window, counts: Count
             func.count(),
             func.sum(ClaimRow.total_charge, type_=MONEY),
         )
-        .outerjoin(
-            ClaimScrubRow,
-            and_(
-                ClaimScrubRow.practice_id == ClaimRow.practice_id,  # the (practice, claim) index
-                ClaimScrubRow.claim_id == ClaimRow.id,
-                ClaimScrubRow.trigger == "ingest",
-            ),
-        )
+        .outerjoin(ClaimScrubRow, ingest_scrub())
         .where(where)
         .group_by(ClaimRow.submitted_on, ClaimScrubRow.status, was_worked)
     ):

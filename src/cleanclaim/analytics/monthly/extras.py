@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cleanclaim.analytics.monthly.counts import ingest_scrub
 from cleanclaim.analytics.monthly.parties import MonthDenials
 from cleanclaim.analytics.monthly.periods import first_day, last_day
 from cleanclaim.analytics.report.base import Month
@@ -131,14 +132,7 @@ def coverage_rows(
     reasons: dict[str, str] = {}
     for (entries,) in session.execute(
         select(ClaimScrubRow.coverage)
-        .join(
-            ClaimRow,
-            and_(
-                ClaimRow.practice_id == ClaimScrubRow.practice_id,
-                ClaimRow.id == ClaimScrubRow.claim_id,
-                ClaimScrubRow.trigger == "ingest",
-            ),
-        )
+        .join(ClaimRow, ingest_scrub())
         .where(
             ClaimRow.practice_id == practice_id,
             ClaimRow.submitted_on >= start,

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
-from cleanclaim.analytics.monthly.counts import money
+from cleanclaim.analytics.monthly.counts import ingest_scrub, money
 from cleanclaim.analytics.monthly.parties import (
     MonthDenials,
     Provider,
@@ -72,15 +72,6 @@ class ScrubbedClaim:
     submitted_on: dt.date
 
 
-def _ingest() -> Any:
-    """Join condition of a claim version's ingest scrub (the (practice, claim) index)."""
-    return and_(
-        ClaimScrubRow.practice_id == ClaimRow.practice_id,
-        ClaimScrubRow.claim_id == ClaimRow.id,
-        ClaimScrubRow.trigger == "ingest",
-    )
-
-
 def _submitted(practice_id: int, first: dt.date, last: dt.date) -> tuple[Any, ...]:
     """Claim versions submitted from ``first`` to ``last`` (the (practice, submitted) index)."""
     return (
@@ -106,7 +97,7 @@ def scrubbed_claims(session: Session, practice_id: int, month: Month) -> list[Sc
             func.coalesce(ClaimFactRow.diagnoses, 0),
             ClaimScrubRow.id,
         )
-        .join(ClaimScrubRow, _ingest())
+        .join(ClaimScrubRow, ingest_scrub())
         .outerjoin(ClaimFactRow, ClaimFactRow.claim_id == ClaimRow.id)
         .where(*submitted)
         .order_by(ClaimRow.id)
@@ -116,7 +107,7 @@ def scrubbed_claims(session: Session, practice_id: int, month: Month) -> list[Sc
         select(FindingRow.scrub_id, FindingRow.rule, FindingRow.category, FindingRow.suppressed)
         .where(
             FindingRow.scrub_id.in_(
-                select(ClaimScrubRow.id).join(ClaimRow, _ingest()).where(*submitted)
+                select(ClaimScrubRow.id).join(ClaimRow, ingest_scrub()).where(*submitted)
             ),
             FindingRow.severity != "info",
         )
@@ -183,7 +174,7 @@ def _followed(session: Session, practice_id: int, first: dt.date, last: dt.date)
         select(ClaimFactRow.family_id, ClaimRow.version, FindingRow.rule)
         .select_from(ClaimFactRow)
         .join(ClaimRow, ClaimRow.id == ClaimFactRow.claim_id)
-        .join(ClaimScrubRow, _ingest())
+        .join(ClaimScrubRow, ingest_scrub())
         .outerjoin(FindingRow, FindingRow.scrub_id == ClaimScrubRow.id)
         .where(ClaimFactRow.family_id.in_(families))  # the family index
     ):
