@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import func, select
 from tests.denials._denialkit import World, claim, clp, one, svc, world
 
-from cleanclaim.denials.attribution import People, Work, caused_by, pick
+from cleanclaim.denials.attribution import People, Work, caused_by, pick, work_rows
 from cleanclaim.denials.worklog import import_worklog
 from cleanclaim.errors import InputError
 from cleanclaim.storage.db import session_scope
 from cleanclaim.storage.tables_denials import WorkLogRow
+from cleanclaim.storage.tables_x12 import ClaimRow
 
 __all__ = ["world"]
 
@@ -171,3 +172,23 @@ def test_pick_prefers_the_work_before_submission() -> None:
     keyed = [*rows, Work("k", "r", "exact", "b", d(2026, 1, 1), None)]
     assert pick(keyed, "k", dt.date(2026, 3, 25)).coder == "exact"
     assert pick([], "k", None) == People()
+
+
+def test_work_rows_of_a_list_and_of_a_query_agree(world: World, tmp_path: Path) -> None:
+    """A month's many claims are joined in the database; a few are listed: same rows."""
+    for clm01 in ("C1", "C2", "C3"):
+        world.submit(claim(clm01, "100.00"))
+    path = tmp_path / "work.csv"
+    path.write_text(HEADER + "C1,rita,ann,bill,2026-03-03,2026-03-09\n"
+                    "C1,rita,bob,bill,2026-04-15,\n"
+                    "C3,,cody,,2026-03-04,2026-03-05\n")  # fmt: skip
+    _import(world, path)
+    with session_scope(world.engine) as s:
+        listed = work_rows(s, world.who.practice_id, ["C1", "C2", "C3"])
+        query = select(ClaimRow.clm01).where(ClaimRow.practice_id == world.who.practice_id)
+        joined = work_rows(s, world.who.practice_id, query)
+    assert joined == listed
+    assert sorted((k, [w.coder for w in v]) for k, v in listed.items()) == [
+        ("C1", ["ann", "bob"]),
+        ("C3", ["cody"]),
+    ]

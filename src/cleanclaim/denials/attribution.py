@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from cleanclaim.claims.remittance import format_money
@@ -221,7 +221,10 @@ def denial_rows(
     )
     practice = session.get(Practice, practice_id)
     claims = _claims(session, sorted({r.claim_id for r in rows if r.claim_id}))
-    work = work_rows(session, practice_id, sorted({r.clm01 for r in rows if r.clm01}))
+    clm01s = sorted({r.clm01 for r in rows if r.clm01})
+    # Many claims: let the database join the work log to the same selection.
+    many = query.with_only_columns(DenialRow.clm01).order_by(None)
+    work = work_rows(session, practice_id, clm01s if len(clm01s) <= 900 else many)
     out: list[DenialView] = []
     for r in rows:
         claim = claims.get(r.claim_id) if r.claim_id else None
@@ -244,26 +247,53 @@ def denial_rows(
 
 
 def _claims(session: Session, ids: list[int]) -> dict[int, tuple[dt.date | None, str]]:
+    """Submission date and :func:`_provider` of each claim, without decoding its JSON: the
+    claim-level rendering NPI is extracted in SQL, and only claims without one have their
+    lines read."""
     out: dict[int, tuple[dt.date | None, str]] = {}
+    bare: dict[int, tuple[dt.date | None, str]] = {}
+    npi = ClaimRow.claim_json["rendering_provider"]["npi"].as_string()
     for start in range(0, len(ids), 900):
-        for cid, submitted, npi, data in session.execute(
-            select(ClaimRow.id, ClaimRow.submitted_on, ClaimRow.billing_npi, ClaimRow.claim_json)
+        for cid, submitted, billing, found in session.execute(
+            select(ClaimRow.id, ClaimRow.submitted_on, ClaimRow.billing_npi, npi)
             .where(ClaimRow.id.in_(ids[start : start + 900]))
         ):  # fmt: skip
-            out[cid] = (submitted, _provider(data or {}, npi))
+            if found:
+                out[cid] = (submitted, str(found))
+            else:
+                bare[cid] = (submitted, billing)
+    chosen = sorted(bare)
+    for start in range(0, len(chosen), 900):
+        for cid, lines in session.execute(
+            select(ClaimRow.id, ClaimRow.claim_json["lines"])
+            .where(ClaimRow.id.in_(chosen[start : start + 900]))
+        ):  # fmt: skip
+            submitted, billing = bare[cid]
+            out[cid] = (submitted, _provider({"lines": lines}, billing))
     return out
 
 
-def work_rows(session: Session, practice_id: int, clm01s: list[str]) -> dict[str, list[Work]]:
-    """Work-log rows of the claims ``clm01s``, by CLM01 (read in chunks)."""
+def work_rows(
+    session: Session, practice_id: int, clm01s: Sequence[str] | Select[Any]
+) -> dict[str, list[Work]]:
+    """Work-log rows of the claims ``clm01s``, by CLM01.
+
+    ``clm01s`` is a list (read in chunks) or a query of CLM01 values, which the database
+    joins in one statement: a month's thousands of claims would otherwise be one statement,
+    and on PostgreSQL one scan of the work log, per 900 of them."""
     out: dict[str, list[Work]] = {}
     w = WorkLogRow
     query = select(w.claim_id, w.claim_key, w.registrar, w.coder, w.biller, w.coded_at,
-                   w.billed_at).where(w.practice_id == practice_id)  # fmt: skip
-    for start in range(0, len(clm01s), 900):
-        for claim_id, key, registrar, coder, biller, coded, billed in session.execute(
+                   w.billed_at).where(w.practice_id == practice_id).order_by(w.id)  # fmt: skip
+    if isinstance(clm01s, Select):
+        chunks = [query.where(w.claim_id.in_(clm01s.scalar_subquery()))]
+    else:
+        chunks = [
             query.where(w.claim_id.in_(clm01s[start : start + 900]))
-        ):
+            for start in range(0, len(clm01s), 900)
+        ]
+    for chunk in chunks:
+        for claim_id, key, registrar, coder, biller, coded, billed in session.execute(chunk):
             out.setdefault(claim_id, []).append(Work(key, registrar, coder, biller, coded, billed))
     return out
 

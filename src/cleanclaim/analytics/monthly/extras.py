@@ -138,6 +138,7 @@ def coverage_rows(
             ClaimRow.submitted_on >= start,
             ClaimRow.submitted_on <= end,
         )
+        .order_by(ClaimRow.id)  # the reason quoted is the first claim's, on every backend
     ):
         scrubbed += 1
         for entry in {e.get("check", "?"): e for e in entries or []}.values():

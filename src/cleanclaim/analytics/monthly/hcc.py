@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 
 MEDICARE = frozenset({"MA", "MB", "16"})
 
+_Row = tuple[Any, ...]
+"""A ``claim_fact`` row of :func:`_records`: patient key, claim key, day, ICD-10-CM codes,
+procedures, claim type, type of bill, taxonomy, provider NPI, filing indicator."""
+
 
 def hcc_recapture(
     session: Session, practice_id: int, store: CodesetStore, month: Month
@@ -53,20 +57,16 @@ def hcc_recapture(
     mapped: dict[tuple[int, str], list[str]] = {}
     judged: dict[tuple[Any, ...], bool] = {}
 
-    def eligible(record: DxRecord) -> bool:
-        if record.day not in procedures:
-            procedures[record.day] = ra_eligible_procedures(view_for(record.day)).value
-        listed = procedures[record.day]
-        # The verdict depends only on these (the year only words the notes); claims share them.
-        key = (
-            id(listed),
-            record.claim_type,
-            record.type_of_bill,
-            record.taxonomy,
-            record.procedures,
-        )
+    def eligible(row: _Row) -> bool:
+        day = row[2]
+        if day not in procedures:
+            procedures[day] = ra_eligible_procedures(view_for(day)).value
+        listed = procedures[day]
+        # The verdict depends only on these (the year only words the notes); claims share
+        # them, so a record is built only for a combination not judged yet.
+        key = (id(listed), row[5], row[6], row[7], row[4])
         if key not in judged:
-            judged[key] = ra_eligibility(record, listed).eligible
+            judged[key] = ra_eligibility(_record(row), listed).eligible
         return judged[key]
 
     table, _ = view_for(end).table("hcc")
@@ -86,13 +86,13 @@ def hcc_recapture(
 
     out: dict[str, tuple[int, int]] = {}
     by_patient = _records(session, practice_id, dt.date(year - 1, 1, 1), end, year)
-    for records in by_patient.values():
-        records.sort(key=lambda r: (r.day, r.claim_key))
-        if (records[-1].filing_indicator or "").upper() not in MEDICARE:
+    for rows in by_patient.values():
+        rows.sort(key=lambda r: (r[2], r[1]))
+        if (rows[-1][9] or "").upper() not in MEDICARE:
             continue
-        kept = [r for r in records if eligible(r)]
-        prior = [r for r in kept if r.day.year == year - 1]
-        current = [r for r in kept if r.day.year == year]
+        kept = [r for r in rows if eligible(r)]
+        prior = [_record(r) for r in kept if r[2].year == year - 1]
+        current = [_record(r) for r in kept if r[2].year == year]
         if not prior or not current:
             continue
         found: set[str] = set()
@@ -111,7 +111,7 @@ def hcc_recapture(
 
 def _records(
     session: Session, practice_id: int, start: dt.date, end: dt.date, year: int
-) -> dict[str, list[DxRecord]]:
+) -> dict[str, list[_Row]]:
     """Diagnosis records of the latest, sent version of each claim judged on ``start`` to
     ``end``, by stored patient key, read from their ``claim_fact`` rows.
 
@@ -130,43 +130,50 @@ def _records(
         ClaimFactRow.record_day <= end,
         ClaimFactRow.filing_indicator.in_(MEDICARE),
     )
-    out: dict[str, list[DxRecord]] = defaultdict(list)
-    rows = session.connection().execute(
-        select(
-            ClaimFactRow.patient_key,
-            ClaimFactRow.claim_key,
-            ClaimFactRow.record_day,
-            ClaimFactRow.dx_codes,
-            ClaimFactRow.procedures,
-            ClaimFactRow.claim_type,
-            ClaimFactRow.bill_type,
-            ClaimFactRow.provider_taxonomy,
-            ClaimFactRow.provider_npi,
-            ClaimFactRow.filing_indicator,
-        ).where(
-            ClaimFactRow.practice_id == practice_id,
-            ClaimFactRow.record_day >= start,
-            ClaimFactRow.record_day <= end,
-            ClaimFactRow.patient_key.in_(medicare),
-            ClaimFactRow.version_kind != "void",
-            ClaimFactRow.claim_id.not_in(superseded),
-            ClaimFactRow.claim_id.not_in(rejected),
-        )
-    )
-    for patient, key, day, codes, procedures, kind, bill, taxonomy, npi, filing in rows:
-        if patient is None or day is None:  # excluded by the query; for the type checker
-            continue
-        out[patient].append(
-            DxRecord(
-                claim_key=key,
-                day=day,
-                codes=tuple(codes.split()) if codes else (),
-                procedures=tuple(procedures.split()) if procedures else (),
-                claim_type=kind,
-                type_of_bill=bill,
-                taxonomy=taxonomy,
-                provider_npi=npi or "",
-                filing_indicator=filing,
+    out: dict[str, list[_Row]] = defaultdict(list)
+    rows = (
+        session.connection()
+        .execute(
+            select(
+                ClaimFactRow.patient_key,
+                ClaimFactRow.claim_key,
+                ClaimFactRow.record_day,
+                ClaimFactRow.dx_codes,
+                ClaimFactRow.procedures,
+                ClaimFactRow.claim_type,
+                ClaimFactRow.bill_type,
+                ClaimFactRow.provider_taxonomy,
+                ClaimFactRow.provider_npi,
+                ClaimFactRow.filing_indicator,
+            ).where(
+                ClaimFactRow.practice_id == practice_id,
+                ClaimFactRow.record_day >= start,
+                ClaimFactRow.record_day <= end,
+                ClaimFactRow.patient_key.in_(medicare),
+                ClaimFactRow.version_kind != "void",
+                ClaimFactRow.claim_id.not_in(superseded),
+                ClaimFactRow.claim_id.not_in(rejected),
             )
         )
+        .all()
+    )
+    for row in rows:
+        if row[0] is not None and row[2] is not None:  # excluded by the query; for the type checker
+            out[row[0]].append(tuple(row))
     return out
+
+
+def _record(row: _Row) -> DxRecord:
+    """The :class:`DxRecord` of one row of :func:`_records`."""
+    _, key, day, codes, procedures, kind, bill, taxonomy, npi, filing = row
+    return DxRecord(
+        claim_key=key,
+        day=day,
+        codes=tuple(codes.split()) if codes else (),
+        procedures=tuple(procedures.split()) if procedures else (),
+        claim_type=kind,
+        type_of_bill=bill,
+        taxonomy=taxonomy,
+        provider_npi=npi or "",
+        filing_indicator=filing,
+    )

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from cleanclaim.analytics.monthly.counts import remit_day
@@ -99,7 +99,9 @@ def read_month(session: Session, practice_id: int, month: Month) -> MonthDenials
     names = {key: name for key, name in session.execute(select(Payer.key, Payer.name))}
     rows = _adjudicated(session, practice_id, month)
     found = claim_providers(session, [(cid, r[5], r[4]) for cid, r in rows.items()])
-    work = work_rows(session, practice_id, sorted({r[2] for r in rows.values()}))
+    clm01s = sorted({r[2] for r in rows.values()})
+    many = _adjudicated_query(practice_id, month, ClaimRow.clm01)
+    work = work_rows(session, practice_id, clm01s if len(clm01s) <= 900 else many)
     providers: dict[str, Provider] = {}
     claims: list[Adjudicated] = []
     for claim_id, (payer_id, claim_key, clm01, submitted, _, _) in sorted(rows.items()):
@@ -117,9 +119,10 @@ def _adjudicated(session: Session, practice_id: int, month: Month) -> dict[int, 
     """Claim versions with a non-reversal 835 claim dated in ``month``: the payer id of the
     first such 835 claim (by id), then claim key, CLM01, submission date, billing NPI and
     :func:`rendering_json`."""
-    day = remit_day()
     rows = session.execute(
-        select(
+        _adjudicated_query(
+            practice_id,
+            month,
             RemitClaimRow.id,
             RemitClaimRow.practice_id,
             RemitClaimRow.claim_id,
@@ -130,6 +133,19 @@ def _adjudicated(session: Session, practice_id: int, month: Month) -> dict[int, 
             ClaimRow.billing_npi,
             rendering_json(),
         )
+    )
+    out: dict[int, tuple[Any, ...]] = {}
+    for _, owner, claim_id, *row in sorted(rows, key=lambda r: r[0]):
+        if owner == practice_id:
+            out.setdefault(claim_id, tuple(row))
+    return out
+
+
+def _adjudicated_query(practice_id: int, month: Month, *columns: Any) -> Select[Any]:
+    """``columns`` of the non-reversal 835 claims dated in ``month`` and their claims."""
+    day = remit_day()
+    return (
+        select(*columns)
         .select_from(RemittanceRow)  # the month's few remittances drive the join
         .join(RemitClaimRow, RemitClaimRow.remittance_id == RemittanceRow.id)
         .join(ClaimRow, ClaimRow.id == RemitClaimRow.claim_id)
@@ -140,11 +156,6 @@ def _adjudicated(session: Session, practice_id: int, month: Month) -> dict[int, 
             day <= last_day(month),
         )
     )
-    out: dict[int, tuple[Any, ...]] = {}
-    for _, owner, claim_id, *row in sorted(rows, key=lambda r: r[0]):
-        if owner == practice_id:
-            out.setdefault(claim_id, tuple(row))
-    return out
 
 
 def rendering_json() -> Any:

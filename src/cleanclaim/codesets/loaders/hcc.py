@@ -136,11 +136,13 @@ def normalise_dx(code: str) -> str:
     return code.strip().upper().replace(".", "")
 
 
+@functools.lru_cache(maxsize=4096)
 def _cc_key(cc: str) -> tuple[int, str]:
     digits = re.sub(r"\D", "", cc)
     return (int(digits) if digits else 0, cc)
 
 
+@functools.lru_cache(maxsize=4096)
 def _bare_cc(cc: str) -> str:
     """``HCC38`` / ``RXHCC45`` / ``38`` -> ``38``."""
     cc = cc.strip()
@@ -155,6 +157,8 @@ class HccTable:
         self._map: dict[str, dict[str, list[str]]] = payload["map"]
         self._labels: dict[str, dict[str, str]] = payload["labels"]
         self._hierarchies: dict[str, dict[str, list[str]]] = payload["hierarchies"]
+        self._found: dict[tuple[str, str], tuple[str, ...]] = {}
+        """Memo of :meth:`hccs_for`: a practice codes the same diagnoses again and again."""
 
     @property
     def models(self) -> list[str]:
@@ -166,7 +170,12 @@ class HccTable:
 
         This is the raw mapping before hierarchies and age/sex edits.
         """
-        return list(self._map.get(model_name(model), {}).get(normalise_dx(dx_code), []))
+        key = (model, dx_code)
+        found = self._found.get(key)
+        if found is None:
+            mapped = self._map.get(model_name(model), {}).get(normalise_dx(dx_code), [])
+            found = self._found[key] = tuple(mapped)
+        return list(found)
 
     def label(self, hcc: str, model: str = "V28") -> str | None:
         """The CMS label of an HCC (``"38"`` or ``"HCC38"``), if known."""
