@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
+from cleanclaim.x12._buffer import marks_pattern
 from cleanclaim.x12._envelope_model import GroupSummary
 from cleanclaim.x12.reader import Chunk, InterchangeInfo
 from cleanclaim.x12.segments import Segment
@@ -27,22 +27,16 @@ VALID_IDS: set[str] = set()
 """Segment ids already seen to match ``SEGMENT_ID`` (at most 26 * 37 * 37 of them)."""
 
 
-@lru_cache(maxsize=64)
-def _marks_pattern(element: str, terminator: str) -> re.Pattern[str]:
-    """Finds, in a chunk's text with a terminator in front, the start of every segment that
-    the state machine must see one by one: ST, SE, GE, IEA, and a malformed id."""
-    sep, term = re.escape(element), re.escape(terminator)
-    end = f"(?:{sep}|{term}|\\Z)"
-    return re.compile(f"{term}(?:(?![A-Z][A-Z0-9]{{1,2}}{end})|(?:S[TE]|GE|IEA){end})")
-
-
 def find_marks(chunk: Chunk) -> list[int]:
-    """Indexes (into ``chunk.texts``) of the segments found by :func:`_marks_pattern`."""
+    """Indexes (into ``chunk.texts``) of the segments found by
+    :func:`~cleanclaim.x12._buffer.marks_pattern`, then ``len(chunk.texts)``."""
+    if chunk.marks is not None:
+        return [*chunk.marks, len(chunk.texts)]
     term = chunk.terminator
     text = term + chunk.text()
     out: list[int] = []
     index = prev = 0
-    for match in _marks_pattern(chunk.element, term).finditer(text):
+    for match in marks_pattern(chunk.element, term).finditer(text):
         at = match.start()
         index += text.count(term, prev, at)
         prev = at

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from cleanclaim.errors import UsageError, X12Error
-from cleanclaim.x12._buffer import Buffer, Chunk, find_start, looks_like_isa
+from cleanclaim.x12._buffer import Buffer, Chunk, find_ends, scan_chunk, segment_stop
 from cleanclaim.x12.segments import Delimiters, Segment, make_segment
 
 __all__ = [
@@ -226,36 +226,35 @@ class X12Reader:
             return None, True
         body = text[pos:last]
         pieces = body.split(term)
-        segs = list(map(str.strip, pieces, repeat(self._strip)))
-        # ``str.strip`` returns the very string when there is nothing to trim
-        joined = body if segs == pieces else term.join(segs)
-        stop = len(segs)
-        if max(map(len, pieces)) > self.max_segment_bytes:
-            limit = self.max_segment_bytes
-            stop = next((i for i, p in enumerate(pieces) if len(p) > limit), stop)
-        stop = min(stop, find_start(joined, term, "ISA", looks_like_isa))
-        for ch in self._breaks:
-            at = joined.find(ch)
-            if at >= 0:
-                stop = min(stop, joined.count(term, 0, at))
-        still_open = True
-        sep = self._element
-        iea = find_start(joined, term, "IEA", lambda s: s == "IEA" or s[3] == sep)
-        if iea < stop:
-            stop, still_open = iea + 1, False
+        strip = self._strip
+        found: tuple[int, bool, list[int] | None] | None = None
+        if body[-1:] not in strip and not any(ch in body for ch in strip if ch != " "):
+            # Nothing to trim, unless a space lies next to a terminator: the scan sees that.
+            segs, joined = pieces, body
+            stop = segment_stop(body, pieces, joined, term, self.max_segment_bytes, self._breaks)
+            found = scan_chunk(joined, stop, self._element, term, True)
+        if found is None:
+            segs = list(map(str.strip, pieces, repeat(strip)))
+            # ``str.strip`` returns the very string when there is nothing to trim
+            joined = body if segs == pieces else term.join(segs)
+            stop = segment_stop(body, pieces, joined, term, self.max_segment_bytes, self._breaks)
+            found = scan_chunk(joined, stop, self._element, term, False) or find_ends(
+                joined, stop, self._element, term
+            )
+        stop, still_open, marks = found
         kept: str | None = joined
         if stop == len(segs):
             buf.pos = last + 1
         else:
             buf.pos = pos + sum(map(len, pieces[:stop])) + stop
-            del segs[stop:]
+            segs = segs[:stop]
             kept = None
         if "" in segs:
             segs = [s for s in segs if s]
-            kept = None
+            kept = marks = None
         if not segs:
             return None, still_open
-        return Chunk(position + 1, segs, sep, term, kept), still_open
+        return Chunk(position + 1, segs, self._element, term, kept, marks), still_open
 
     def _read_segment(self, buf: Buffer, position: int) -> Segment | None:
         d = self.delimiters
