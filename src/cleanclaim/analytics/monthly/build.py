@@ -45,10 +45,18 @@ def data_through(session: Session, practice_id: int) -> dt.date | None:
         select(func.max(ClaimRow.submitted_on)).where(ClaimRow.practice_id == practice_id)
     )
     day = remit_day()
+    # Driven by the practice's remittances (a few thousand), each checked for a claim of
+    # the practice through the remittance index of ``remit_claim``.
+    has_claim = (
+        select(RemitClaimRow.id)
+        .where(
+            RemitClaimRow.remittance_id == RemittanceRow.id,
+            RemitClaimRow.practice_id == practice_id,
+        )
+        .exists()
+    )
     remitted = session.scalar(
-        select(func.max(day))
-        .join(RemitClaimRow, RemitClaimRow.remittance_id == RemittanceRow.id)
-        .where(RemitClaimRow.practice_id == practice_id)
+        select(func.max(day)).where(RemittanceRow.practice_id == practice_id, has_claim)
     )
     decided = session.scalar(
         select(func.max(AppealRow.outcome_on)).where(AppealRow.practice_id == practice_id)

@@ -13,8 +13,8 @@ import datetime as dt
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import literal_column, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
 
 from cleanclaim.analytics.monthly.periods import last_day
 from cleanclaim.analytics.report.base import Month
@@ -118,11 +118,15 @@ def _records(
     Only patients with a Medicare claim judged in ``year`` (up to ``end``) are read: any
     other patient's latest claim is not a Medicare claim of this year, so they are skipped
     anyway. Plain rows (no ORM loading): there are many."""
-    # Latest version: no later version names it as its previous one (ix_claim_previous);
-    # rejected claims through the partial index ix_claim_rejected (its literal predicate).
-    superseded = select(ClaimRow.previous_id).where(ClaimRow.previous_id.is_not(None))
-    rejected = select(ClaimRow.id).where(
-        ClaimRow.practice_id == practice_id, ClaimRow.status == literal_column("'rejected'")
+    # Latest version: no later version names it as its previous one (ix_claim_previous).
+    # NOT EXISTS, not NOT IN: PostgreSQL plans it as an anti-join whatever its statistics
+    # say, where NOT IN over a subquery can become a per-row rescan on a fresh database.
+    later = aliased(ClaimRow)
+    superseded = select(later.id).where(later.previous_id == ClaimFactRow.claim_id).exists()
+    rejected = (
+        select(ClaimRow.id)
+        .where(ClaimRow.id == ClaimFactRow.claim_id, ClaimRow.status == "rejected")
+        .exists()
     )
     medicare = select(ClaimFactRow.patient_key).where(
         ClaimFactRow.practice_id == practice_id,
@@ -151,8 +155,8 @@ def _records(
                 ClaimFactRow.record_day <= end,
                 ClaimFactRow.patient_key.in_(medicare),
                 ClaimFactRow.version_kind != "void",
-                ClaimFactRow.claim_id.not_in(superseded),
-                ClaimFactRow.claim_id.not_in(rejected),
+                ~superseded,
+                ~rejected,
             )
         )
         .all()
