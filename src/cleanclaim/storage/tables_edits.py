@@ -47,7 +47,10 @@ class ClaimScrubRow(Owned, Base):
     """One scrub of one stored claim version: its status and what could not be checked."""
 
     __tablename__ = "claim_scrub"
-    __table_args__ = (Index("ix_claim_scrub_claim", "practice_id", "claim_id"),)
+    # Covers the status of a claim's ingest scrub (the rows carry their coverage entries).
+    __table_args__ = (
+        Index("ix_claim_scrub_claim", "practice_id", "claim_id", "trigger", "status", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"))

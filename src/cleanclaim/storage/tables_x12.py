@@ -131,7 +131,16 @@ class ClaimRow(Owned, Base):
         Index("ix_claim_clm01", "practice_id", "clm01"),
         Index("ix_claim_source_set", "practice_id", "source_group_control", "source_set_control"),
         Index("ix_claim_payer_number", "practice_id", "payer_claim_number"),
-        Index("ix_claim_submitted", "practice_id", "submitted_on"),
+        # Covers a window of claims for the report's counts (the rows themselves are wide).
+        Index(
+            "ix_claim_submitted",
+            "practice_id",
+            "submitted_on",
+            "version_kind",
+            "status",
+            "total_charge",
+            "id",
+        ),
         Index("ix_claim_original", "original_id"),
         Index("ix_claim_previous", "previous_id"),
         Index(
