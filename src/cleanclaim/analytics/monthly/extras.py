@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter, defaultdict
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from cleanclaim.analytics.monthly.counts import ingest_scrub
@@ -130,19 +131,25 @@ def coverage_rows(
     scrubbed = 0
     missed: Counter[str] = Counter()
     reasons: dict[str, str] = {}
-    for (entries,) in session.execute(
-        select(ClaimScrubRow.coverage)
+    # Claims of a month share few distinct coverage lists: each is decoded once, and groups
+    # are taken in the order of their first claim, so the reason quoted for a check is the
+    # first claim's on every backend.
+    text = cast(ClaimScrubRow.coverage, Text)
+    for payload, n, _ in session.execute(
+        select(text, func.count(), func.min(ClaimRow.id))
         .join(ClaimRow, ingest_scrub())
         .where(
             ClaimRow.practice_id == practice_id,
             ClaimRow.submitted_on >= start,
             ClaimRow.submitted_on <= end,
         )
-        .order_by(ClaimRow.id)  # the reason quoted is the first claim's, on every backend
+        .group_by(text)
+        .order_by(func.min(ClaimRow.id))
     ):
-        scrubbed += 1
+        scrubbed += n
+        entries = json.loads(payload) if payload else None
         for entry in {e.get("check", "?"): e for e in entries or []}.values():
-            missed[entry.get("check", "?")] += 1
+            missed[entry.get("check", "?")] += n
             reasons.setdefault(entry.get("check", "?"), str(entry.get("reason", "")))
     for check, n in sorted(missed.items()):
         reason = reasons[check]
