@@ -233,13 +233,28 @@ def remit_day() -> Any:
 
 
 def _payments(session: Session, practice_id: int, window: Window, counts: Counts) -> None:
+    """Payments by remittance date: the window's remittances (a few thousand) drive the sum
+    through the remittance index of ``remit_claim``; their dates are joined here."""
     day = remit_day()
-    for on, paid in session.execute(
-        select(day, func.sum(RemitClaimRow.paid, type_=MONEY))
-        .join(RemittanceRow, RemittanceRow.id == RemitClaimRow.remittance_id)
-        .where(RemitClaimRow.practice_id == practice_id, day >= window.start, day <= window.end)
-        .group_by(day)
+    days = {
+        rid: on
+        for rid, on in session.execute(
+            select(RemittanceRow.id, day).where(
+                RemittanceRow.practice_id == practice_id, day >= window.start, day <= window.end
+            )
+        )
+    }
+    in_window = select(RemittanceRow.id).where(
+        RemittanceRow.practice_id == practice_id, day >= window.start, day <= window.end
+    )
+    for rid, paid in session.execute(
+        select(RemitClaimRow.remittance_id, func.sum(RemitClaimRow.paid, type_=MONEY))
+        # No practice condition here: a remittance's 835 claims are its practice's, and the
+        # remittance index is the one to read (SQLite would pick the practice index).
+        .where(RemitClaimRow.remittance_id.in_(in_window))
+        .group_by(RemitClaimRow.remittance_id)
     ):
+        on = days.get(rid)
         if on is not None:
             counts[month_of(as_date(on))].payments += money(paid)
 
