@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from tests.denials._denialkit import World, claim, clp, one, svc, world
 
+from cleanclaim.denials import attribution
 from cleanclaim.denials.attribution import People, Work, caused_by, pick, work_rows
 from cleanclaim.denials.worklog import import_worklog
 from cleanclaim.errors import InputError
@@ -174,7 +175,9 @@ def test_pick_prefers_the_work_before_submission() -> None:
     assert pick([], "k", None) == People()
 
 
-def test_work_rows_of_a_list_and_of_a_query_agree(world: World, tmp_path: Path) -> None:
+def test_work_rows_of_a_list_and_of_a_query_agree(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A month's many claims are joined in the database; a few are listed: same rows."""
     for clm01 in ("C1", "C2", "C3"):
         world.submit(claim(clm01, "100.00"))
@@ -183,11 +186,15 @@ def test_work_rows_of_a_list_and_of_a_query_agree(world: World, tmp_path: Path) 
                     "C1,rita,bob,bill,2026-04-15,\n"
                     "C3,,cody,,2026-03-04,2026-03-05\n")  # fmt: skip
     _import(world, path)
+    wanted = ["C1", "C3"]
     with session_scope(world.engine) as s:
-        listed = work_rows(s, world.who.practice_id, ["C1", "C2", "C3"])
-        query = select(ClaimRow.clm01).where(ClaimRow.practice_id == world.who.practice_id)
-        joined = work_rows(s, world.who.practice_id, query)
-    assert joined == listed
+        listed = work_rows(s, world.who.practice_id, wanted)
+        # A selection of more claims than asked for, joined once the list is past a chunk.
+        every = select(ClaimRow.clm01).where(ClaimRow.practice_id == world.who.practice_id)
+        monkeypatch.setattr(attribution, "CHUNK", 1)
+        joined = work_rows(s, world.who.practice_id, wanted, selection=every)
+        chunked = work_rows(s, world.who.practice_id, wanted)
+    assert joined == listed == chunked
     assert sorted((k, [w.coder for w in v]) for k, v in listed.items()) == [
         ("C1", ["ann", "bob"]),
         ("C3", ["cody"]),

@@ -221,10 +221,12 @@ def denial_rows(
     )
     practice = session.get(Practice, practice_id)
     claims = _claims(session, sorted({r.claim_id for r in rows if r.claim_id}))
-    clm01s = sorted({r.clm01 for r in rows if r.clm01})
-    # Many claims: let the database join the work log to the same selection.
-    many = query.with_only_columns(DenialRow.clm01).order_by(None)
-    work = work_rows(session, practice_id, clm01s if len(clm01s) <= 900 else many)
+    work = work_rows(
+        session,
+        practice_id,
+        sorted({r.clm01 for r in rows if r.clm01}),
+        selection=query.with_only_columns(DenialRow.clm01).order_by(None),
+    )
     out: list[DenialView] = []
     for r in rows:
         claim = claims.get(r.claim_id) if r.claim_id else None
@@ -246,6 +248,10 @@ def denial_rows(
     return out
 
 
+CHUNK = 900
+"""Values per ``IN (...)`` list of a chunked read (under SQLite's oldest variable limit)."""
+
+
 def _claims(session: Session, ids: list[int]) -> dict[int, tuple[dt.date | None, str]]:
     """Submission date and :func:`_provider` of each claim, without decoding its JSON: the
     claim-level rendering NPI is extracted in SQL, and only claims without one have their
@@ -253,48 +259,65 @@ def _claims(session: Session, ids: list[int]) -> dict[int, tuple[dt.date | None,
     out: dict[int, tuple[dt.date | None, str]] = {}
     bare: dict[int, tuple[dt.date | None, str]] = {}
     npi = ClaimRow.claim_json["rendering_provider"]["npi"].as_string()
-    for start in range(0, len(ids), 900):
+    for start in range(0, len(ids), CHUNK):
         for cid, submitted, billing, found in session.execute(
             select(ClaimRow.id, ClaimRow.submitted_on, ClaimRow.billing_npi, npi)
-            .where(ClaimRow.id.in_(ids[start : start + 900]))
+            .where(ClaimRow.id.in_(ids[start : start + CHUNK]))
         ):  # fmt: skip
             if found:
                 out[cid] = (submitted, str(found))
             else:
                 bare[cid] = (submitted, billing)
-    chosen = sorted(bare)
-    for start in range(0, len(chosen), 900):
+    for cid, lines in claim_lines(session, sorted(bare)).items():
+        submitted, billing = bare[cid]
+        out[cid] = (submitted, _provider({"lines": lines}, billing))
+    return out
+
+
+def claim_lines(session: Session, ids: list[int]) -> dict[int, Any]:
+    """The ``lines`` of the stored claim JSON of each claim ``ids`` (read in chunks): for the
+    few claims whose rendering provider is on their lines only."""
+    out: dict[int, Any] = {}
+    for start in range(0, len(ids), CHUNK):
         for cid, lines in session.execute(
             select(ClaimRow.id, ClaimRow.claim_json["lines"])
-            .where(ClaimRow.id.in_(chosen[start : start + 900]))
+            .where(ClaimRow.id.in_(ids[start : start + CHUNK]))
         ):  # fmt: skip
-            submitted, billing = bare[cid]
-            out[cid] = (submitted, _provider({"lines": lines}, billing))
+            out[cid] = lines
     return out
 
 
 def work_rows(
-    session: Session, practice_id: int, clm01s: Sequence[str] | Select[Any]
+    session: Session,
+    practice_id: int,
+    clm01s: Sequence[str],
+    *,
+    selection: Select[Any] | None = None,
 ) -> dict[str, list[Work]]:
     """Work-log rows of the claims ``clm01s``, by CLM01.
 
-    ``clm01s`` is a list (read in chunks) or a query of CLM01 values, which the database
-    joins in one statement: a month's thousands of claims would otherwise be one statement,
-    and on PostgreSQL one scan of the work log, per 900 of them."""
+    A few claims are listed in one ``IN (...)``. For more than :data:`CHUNK` of them, a
+    ``selection`` (a query of those CLM01 values, or of more) is joined in one statement;
+    without one they are read in chunks, each of which PostgreSQL answers with a scan of the
+    work log."""
     out: dict[str, list[Work]] = {}
     w = WorkLogRow
     query = select(w.claim_id, w.claim_key, w.registrar, w.coder, w.biller, w.coded_at,
                    w.billed_at).where(w.practice_id == practice_id).order_by(w.id)  # fmt: skip
-    if isinstance(clm01s, Select):
-        chunks = [query.where(w.claim_id.in_(clm01s.scalar_subquery()))]
+    if selection is not None and len(clm01s) > CHUNK:
+        chunks = [query.where(w.claim_id.in_(selection.scalar_subquery()))]
     else:
         chunks = [
-            query.where(w.claim_id.in_(clm01s[start : start + 900]))
-            for start in range(0, len(clm01s), 900)
+            query.where(w.claim_id.in_(clm01s[start : start + CHUNK]))
+            for start in range(0, len(clm01s), CHUNK)
         ]
+    wanted = set(clm01s)
     for chunk in chunks:
         for claim_id, key, registrar, coder, biller, coded, billed in session.execute(chunk):
-            out.setdefault(claim_id, []).append(Work(key, registrar, coder, biller, coded, billed))
+            if claim_id in wanted:
+                out.setdefault(claim_id, []).append(
+                    Work(key, registrar, coder, biller, coded, billed)
+                )
     return out
 
 

@@ -236,17 +236,10 @@ def _payments(session: Session, practice_id: int, window: Window, counts: Counts
     """Payments by remittance date: the window's remittances (a few thousand) drive the sum
     through the remittance index of ``remit_claim``; their dates are joined here."""
     day = remit_day()
-    days = {
-        rid: on
-        for rid, on in session.execute(
-            select(RemittanceRow.id, day).where(
-                RemittanceRow.practice_id == practice_id, day >= window.start, day <= window.end
-            )
-        )
-    }
     in_window = select(RemittanceRow.id).where(
         RemittanceRow.practice_id == practice_id, day >= window.start, day <= window.end
     )
+    days: dict[int, Any] = {rid: on for rid, on in session.execute(in_window.add_columns(day))}
     for rid, paid in session.execute(
         select(RemitClaimRow.remittance_id, func.sum(RemitClaimRow.paid, type_=MONEY))
         # No practice condition here: a remittance's 835 claims are its practice's, and the

@@ -162,7 +162,7 @@ def _records(
         .all()
     )
     for row in rows:
-        if row[0] is not None and row[2] is not None:  # excluded by the query; for the type checker
+        if row[0] is not None:  # excluded by the query (IN); for the type checker
             out[row[0]].append(tuple(row))
     return out
 

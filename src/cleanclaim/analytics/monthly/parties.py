@@ -42,6 +42,7 @@ from cleanclaim.denials.attribution import (
     DenialFilters,
     DenialView,
     People,
+    claim_lines,
     denial_rows,
     pick,
     work_rows,
@@ -99,9 +100,12 @@ def read_month(session: Session, practice_id: int, month: Month) -> MonthDenials
     names = {key: name for key, name in session.execute(select(Payer.key, Payer.name))}
     rows = _adjudicated(session, practice_id, month)
     found = claim_providers(session, [(cid, r[5], r[4]) for cid, r in rows.items()])
-    clm01s = sorted({r[2] for r in rows.values()})
-    many = _adjudicated_query(practice_id, month, ClaimRow.clm01)
-    work = work_rows(session, practice_id, clm01s if len(clm01s) <= 900 else many)
+    work = work_rows(
+        session,
+        practice_id,
+        sorted({r[2] for r in rows.values()}),
+        selection=_adjudicated_query(practice_id, month, ClaimRow.clm01),
+    )
     providers: dict[str, Provider] = {}
     claims: list[Adjudicated] = []
     for claim_id, (payer_id, claim_key, clm01, submitted, _, _) in sorted(rows.items()):
@@ -176,14 +180,7 @@ def claim_providers(
     """
     texts = {text for _, text, _ in rows}
     decoded: dict[str | None, Any] = {text: text and json.loads(text) for text in texts}
-    bare = sorted({cid for cid, text, _ in rows if not decoded[text]})
-    lines: dict[int, Any] = {}
-    for start in range(0, len(bare), 900):
-        query = select(ClaimRow.id, ClaimRow.claim_json["lines"])
-        for cid, claim_lines in session.execute(
-            query.where(ClaimRow.id.in_(bare[start : start + 900]))
-        ):
-            lines[cid] = claim_lines
+    lines = claim_lines(session, sorted({cid for cid, text, _ in rows if not decoded[text]}))
     made: dict[tuple[str | None, str], Provider] = {}
     out: dict[int, Provider] = {}
     for cid, text, npi in rows:

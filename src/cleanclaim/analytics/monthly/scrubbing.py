@@ -115,9 +115,12 @@ def scrubbed_claims(session: Session, practice_id: int, month: Month) -> list[Sc
     ):
         found[scrub_id].append((rule, category, bool(suppressed)))
     providers = claim_providers(session, [(r[0], r[7], r[6]) for r in rows])
-    clm01s = sorted({r[4] for r in rows})
-    many = select(ClaimRow.clm01).where(*submitted)
-    work = work_rows(session, practice_id, clm01s if len(clm01s) <= 900 else many)
+    work = work_rows(
+        session,
+        practice_id,
+        sorted({r[4] for r in rows}),
+        selection=select(ClaimRow.clm01).where(*submitted),
+    )
     return [
         ScrubbedClaim(
             cid,
