@@ -44,13 +44,15 @@ TARGET_RSS_MB = 300.0
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
-def _child(*args: str, timeout: float = 3600) -> dict[str, Any]:
+def _child(*args: str, timeout: float = 3600, env: dict[str, str] | None = None
+           ) -> dict[str, Any]:  # fmt: skip
     """Run one phase of this script in a new process; its last stdout line is JSON."""
     start = time.perf_counter()
     try:
         proc = subprocess.run(
             [sys.executable, __file__, "--phase", *args],
             capture_output=True, text=True, timeout=timeout, check=False,
+            env={**os.environ, **(env or {})},
         )  # fmt: skip
     except subprocess.TimeoutExpired:
         return {"error": f"timed out after {timeout:.0f} s"}
@@ -111,11 +113,13 @@ def report(r: dict[str, Any], args: argparse.Namespace) -> str:
         files = (f"{g['claims']:,} CLM, {g['bytes_837'] / 1e6:.1f} MB",
                  f"{g['remit_claims']:,} CLP, {g['bytes_835'] / 1e6:.1f} MB")  # fmt: skip
         row(f"generated files, {size:,} claims", *files, "", "")
-    for kind in ("floor", "ours_small", "ours_big"):
+    how = "compiled" if r["ours_big"]["837"].get("compiled") else "not compiled"
+    for kind in ("floor", "ours_small", "ours_big", "ours_pure"):
         label = {
             "floor": f"floor: split + count, {big:,}-claim files, claims/s CPU",
-            "ours_small": f"this parser, {small:,} claims, claims/s CPU",
-            "ours_big": f"this parser, {big:,} claims, claims/s CPU",
+            "ours_small": f"this parser ({how}), {small:,} claims, claims/s CPU",
+            "ours_big": f"this parser ({how}), {big:,} claims, claims/s CPU",
+            "ours_pure": f"this parser, pure Python, {big:,} claims, claims/s CPU",
         }[kind]
         row(label, _fmt_rate(r[kind]["837"]), _fmt_rate(r[kind]["835"]))
     ok_floor = {}
@@ -123,9 +127,15 @@ def report(r: dict[str, Any], args: argparse.Namespace) -> str:
         cpu = _ratio(_rate(r["floor"][k]), _rate(r["ours_big"][k]))
         wall = _ratio(_rate(r["floor"][k], "wall_s"), _rate(r["ours_big"][k], "wall_s"))
         ok_floor[k] = (cpu, wall)
+    row(
+        f"time / floor time, pure Python, {big:,} claims",
+        *(_fmt_ratio(_ratio(_rate(r["floor"][k]), _rate(r["ours_pure"][k])),
+                     _ratio(_rate(r["floor"][k], "wall_s"), _rate(r["ours_pure"][k], "wall_s")))
+          for k in ("837", "835")),
+    )  # fmt: skip
     col837, col835 = (_fmt_ratio(*ok_floor[k]) for k in ("837", "835"))
     row(
-        f"time / floor time, {big:,} claims",
+        f"time / floor time, {big:,} claims ({how})",
         col837,
         col835,
         f"<= {TARGET_VS_FLOOR:.0f}x",
@@ -187,7 +197,11 @@ def report(r: dict[str, Any], args: argparse.Namespace) -> str:
         "measured file to domain objects (`iter_envelope` + `parse_837` / `parse_835`, "
         "`Claim` / `Remittance` values), dropping each transaction set's objects once counted, "
         "as ingest does; the generator writes 5,000 claims per 837 set and one 835 set per "
-        "payer and payment date.",
+        "payer and payment date. `make venv` compiles the 837 and 835 parsing modules with "
+        "mypyc (`python -m cleanclaim.x12.build_parsers`, the same source; see "
+        "`cleanclaim.x12._accel`), and the verdicts are for that default install; the pure "
+        "Python rows are the same parser with `CLEANCLAIM_PURE_PYTHON=1`, as a wheel "
+        "installed without the build runs it.",
         f"x12sdk: `X12ModelReader` and each model's `claims()`. {sdk_note}",
         f"pyx12: `X12ContextReader.iter_segments` over the claim loops of a {tiny:,}-claim "
         "file (the same generator, seed and dates), validating against its maps as it goes. "
@@ -326,7 +340,9 @@ def phase_ours(path: str, repeat: str) -> dict[str, Any]:
                 lines += sum(len(c.lines) for c in remit.claims)
         return {"claims": claims, "lines": lines, "sets": sets, "damaged": bad}
 
-    return _timed(run, int(repeat))
+    result = _timed(run, int(repeat))
+    result["compiled"] = not sys.modules[parse_837.__module__].__file__.endswith(".py")
+    return result
 
 
 def phase_x12sdk(path: str) -> dict[str, Any]:
@@ -458,6 +474,8 @@ def main(argv: list[str] | None = None) -> int:
         r["floor"] = {k: _child("floor", f["big"][k], ids[k], rep) for k in ids}
         r["ours_big"] = {k: _child("ours", f["big"][k], rep) for k in ids}
         r["ours_small"] = {k: _child("ours", f["small"][k], rep) for k in ids}
+        pure = {"CLEANCLAIM_PURE_PYTHON": "1"}
+        r["ours_pure"] = {k: _child("ours", f["big"][k], rep, env=pure) for k in ids}
         sdk837 = str(d / "small.x12sdk.837")
         r["ours_sdkfile"] = {"837": _child("ours", sdk837, rep)}
         r["x12sdk"] = {"837": _child("x12sdk", sdk837), "835": _child("x12sdk", f["small"]["835"])}
