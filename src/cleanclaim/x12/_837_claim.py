@@ -51,8 +51,8 @@ _new_line = fast_constructor(
 )  # fmt: skip
 _new_claim_date = fast_constructor(ClaimDate)
 _NO_REFS: dict[str, str] = {}
-_SV1: dict[tuple[str, str], Service] = {}
-"""(SV1 text, component separator) -> what :func:`read_sv1` made of it. The text starts
+_SV1: dict[str, dict[str, Service]] = {}
+"""Component separator -> SV1 text -> what :func:`read_sv1` made of it. The text starts
 with ``SV1`` and its element separator, so files with other separators cannot share keys."""
 Item = tuple[int, str, list[str]]
 """A segment: its position, its text (or ``""``) and its elements."""
@@ -93,7 +93,9 @@ def read_claim(p: _Parser, segments: Segments, pos: int, text: str, e: list[str]
     l_refs: dict[str, str] | None = None
     l_providers: list[Entity] | None = None
     l_adjs: list[AdjudicationBuilder] | None = None
-    sv1_cache, d8 = _SV1, D8_VALUES
+    sv1_cache, d8 = _SV1.get(component), D8_VALUES
+    if sv1_cache is None:
+        sv1_cache = _SV1.setdefault(component, {})
     ended: Item | None = None
     try:
         cb = _start(p, e, pos)
@@ -165,10 +167,9 @@ def read_claim(p: _Parser, segments: Segments, pos: int, text: str, e: list[str]
                 elif not text:
                     svc = read_sv1(e, d)
                 else:
-                    key = (text, component)
-                    svc = sv1_cache.get(key)
+                    svc = sv1_cache.get(text)
                     if svc is None:
-                        svc = remember(sv1_cache, key, read_sv1(e, d))
+                        svc = remember(sv1_cache, text, read_sv1(e, d))
                 continue
             if sid == "NM1":
                 entity = Entity(tuple(e))

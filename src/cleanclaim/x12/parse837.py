@@ -13,7 +13,6 @@ Error texts never repeat PHI (names, member ids, birth dates).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from itertools import count, repeat
 from pathlib import Path
@@ -99,14 +98,8 @@ class _Parser:
         )
 
     def run(self) -> list[Claim]:
-        # The handler table holds bound methods; it is local so that no reference cycle
-        # keeps the parser (and its claims) alive after it returns.
-        handlers: dict[str, Callable[[Elements, int], None]] = {
-            "BHT": self.read_bht, "HL": self._hl, "NM1": self._nm1, "PRV": self._prv,
-            "REF": self._ref, "DMG": self._dmg, "SBR": self._sbr, "PAT": self._pat,
-            "LX": self._lx, "SV1": self._service, "SV2": self._service, "SVD": self._service,
-        }  # fmt: skip
-        get = handlers.get
+        # Segments are dispatched by an if-chain of direct calls, most frequent first: no
+        # handler table (whose bound methods would also tie the parser in a reference cycle).
         items: Segments
         raw = raw_texts(self.ts.segments)
         if raw is not None:
@@ -123,9 +116,28 @@ class _Parser:
                 if sid == "CLM":
                     item = read_claim(self, items, pos, text, e)
                     continue
-                handler = get(sid)
-                if handler is not None:
-                    handler(e, pos)
+                if sid == "NM1":
+                    self._nm1(e, pos)
+                elif sid == "N3" or sid == "N4":
+                    pass  # addresses are not read
+                elif sid == "HL":
+                    self._hl(e, pos)
+                elif sid == "DMG":
+                    self._dmg(e, pos)
+                elif sid == "SBR":
+                    self._sbr(e, pos)
+                elif sid == "REF":
+                    self._ref(e, pos)
+                elif sid == "PRV":
+                    self._prv(e, pos)
+                elif sid == "PAT":
+                    self._pat(e, pos)
+                elif sid == "BHT":
+                    self.read_bht(e, pos)
+                elif sid == "LX":
+                    raise self.fail(e, pos, "LX outside a claim (no CLM before it)")
+                elif sid == "SV1" or sid == "SV2" or sid == "SVD":
+                    raise self.fail(e, pos, f"{sid} outside a service line (no LX before it)")
                 item = next(items, None)
         except ValueError as exc:
             raise self.fail(e, pos, str(exc)) from None
@@ -231,14 +243,6 @@ class _Parser:
     def _pat(self, e: Elements, pos: int) -> None:
         if self.hl is not None and self.hl.level == "23":
             self.hl.relationship = _opt(e, 1)
-
-    # -- claim segments outside a claim ----------------------------------------------------
-
-    def _lx(self, e: Elements, pos: int) -> None:
-        raise self.fail(e, pos, "LX outside a claim (no CLM before it)")
-
-    def _service(self, e: Elements, pos: int) -> None:
-        raise self.fail(e, pos, f"{e[0]} outside a service line (no LX before it)")
 
     def submission_of_claims(self) -> Submission:
         """The submission header shared by the claims of the set (made at the first)."""
