@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cleanclaim.analytics.monthly.concurrent import Parts
 from cleanclaim.analytics.monthly.counts import read_counts, remit_day
 from cleanclaim.analytics.monthly.extras import OWNERS, coverage_rows, queue_rows
 from cleanclaim.analytics.monthly.hcc import hcc_recapture
@@ -23,6 +24,7 @@ from cleanclaim.analytics.monthly.parties import (
 from cleanclaim.analytics.monthly.periods import Window, as_date, last_day
 from cleanclaim.analytics.monthly.resolution import episodes
 from cleanclaim.analytics.monthly.scrubbing import (
+    ScrubbedClaim,
     finding_outcomes,
     provider_hygiene,
     scrubbed_claims,
@@ -30,6 +32,7 @@ from cleanclaim.analytics.monthly.scrubbing import (
 )
 from cleanclaim.analytics.report.base import Month
 from cleanclaim.analytics.report.model import ReportData
+from cleanclaim.analytics.report.rows import FindingOutcomeRow
 from cleanclaim.codesets.store import CodesetStore
 from cleanclaim.denials.carc_table import DenialTable, load_table
 from cleanclaim.errors import UsageError
@@ -102,15 +105,28 @@ def _build(
     through = min(latest, last_day(month))
     table = table or load_table()
     window = Window(month)
-    counts = read_counts(session, practice_id, window)
+
+    def scrubs(s: Session) -> tuple[list[ScrubbedClaim], tuple[FindingOutcomeRow, ...]]:
+        scrubbed = scrubbed_claims(s, practice_id, month)
+        return scrubbed, finding_outcomes(s, scrubbed)
+
+    # Independent reads, longest first; on PostgreSQL side by side on one snapshot.
+    parts = Parts(session)
+    hcc_part = parts.add(lambda s: hcc_recapture(s, practice_id, store, month))
+    counts_part = parts.add(lambda s: read_counts(s, practice_id, window))
+    episodes_part = parts.add(lambda s: episodes(s, practice_id, through=through))
+    month_part = parts.add(lambda s: read_month(s, practice_id, month))
+    scrubs_part = parts.add(scrubs)
+    queue_part = parts.add(lambda s: queue_rows(s, practice_id, through, OWNERS))
+    parts.run()
+    hcc, hcc_notes = hcc_part.value
+    denials = month_part.value
+    scrubbed, findings = scrubs_part.value
+    work, queue_note = queue_part.value
     values = headline_values(
-        counts, episodes(session, practice_id, through=through), collection_rate=collection_rate
+        counts_part.value, episodes_part.value, collection_rate=collection_rate
     )
-    denials = read_month(session, practice_id, month)
-    scrubbed = scrubbed_claims(session, practice_id, month)
-    hcc, hcc_notes = hcc_recapture(session, practice_id, store, month)
     carcs, rarcs = top_codes(denials.views, table)
-    work, queue_note = queue_rows(session, practice_id, through, OWNERS)
     notes = [n for n in (queue_note, *hcc_notes) if n]
     if latest < last_day(month):
         notes.append(f"Data runs to {latest.isoformat()}: the month is not complete.")
@@ -128,7 +144,7 @@ def _build(
         payers=payers(denials),
         top_carcs=carcs,
         top_rarcs=rarcs,
-        scrub_findings=finding_outcomes(session, scrubbed),
+        scrub_findings=findings,
         training=training_targets(denials, scrubbed, table),
         provider_hygiene=provider_hygiene(scrubbed, hcc),
         work_queue=work,
