@@ -20,6 +20,7 @@ April 2026. Hand computation (charges in dollars):
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -102,3 +103,21 @@ def test_work_queue_keeps_the_open_denial_without_payer_terms(report: ReportData
     assert [(r.claim, r.section, r.appeal_deadline) for r in report.work_queue] == [
         ("C2", "appeal", None)
     ]
+
+
+def test_the_report_is_the_same_with_its_reads_side_by_side_or_in_turn(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cleanclaim.analytics.monthly import concurrent
+
+    w = fixture_world(db_url, tmp_path)
+    now = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
+    built = []
+    for workers in (concurrent.WORKERS, 0):
+        monkeypatch.setattr(concurrent, "WORKERS", workers)
+        with session_scope(w.engine) as s:
+            built.append(
+                build_monthly_report(s, w.who.practice_id, APRIL, store=default_store(), now=now)
+            )
+    assert built[0] == built[1]
+    assert built[0].headline  # a real report, not two empty ones
