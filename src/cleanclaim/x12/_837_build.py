@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Final
 
 from cleanclaim.claims.model import (
     Adjustment,
@@ -18,7 +19,7 @@ from cleanclaim.claims.model import (
 )
 from cleanclaim.x12._837_fast import fast_constructor, npi_is_valid, remember
 
-ROLES = {
+ROLES: Final = {
     "85": "billing",
     "87": "pay_to",
     "82": "rendering",
@@ -36,11 +37,11 @@ ROLES = {
 }
 
 # Loop names, for error messages, by claim type and NM101.
-LOOPS_2310 = {
+LOOPS_2310: Final = {
     "professional": {"DN": "A", "P3": "A", "82": "B", "77": "C", "DQ": "D", "PW": "E", "45": "F"},
     "institutional": {"71": "A", "72": "B", "ZZ": "C", "82": "D", "77": "E", "DN": "F"},
 }
-LOOPS_2330 = {
+LOOPS_2330: Final = {
     "professional": {
         "IL": "A",
         "PR": "B",
@@ -63,7 +64,7 @@ LOOPS_2330 = {
         "85": "I",
     },
 }
-LOOPS_2420 = {
+LOOPS_2420: Final = {
     "professional": {
         "82": "A",
         "QB": "B",
@@ -77,25 +78,27 @@ LOOPS_2420 = {
     "institutional": {"72": "A", "ZZ": "B", "82": "C", "DN": "D"},
 }
 
-DIAGNOSIS_QUALIFIERS = frozenset({"ABK", "ABF", "ABJ", "APR", "ABN", "BK", "BF", "BJ", "PR", "BN"})
+DIAGNOSIS_QUALIFIERS: Final = frozenset(
+    {"ABK", "ABF", "ABJ", "APR", "ABN", "BK", "BF", "BJ", "PR", "BN"}
+)
 
 
-_PAD = ("",) * 10
-_PADL = [""] * 10
-_new_provider = fast_constructor(
+_PAD: Final = ("",) * 10
+_PADL: Final = [""] * 10
+_new_provider: Final = fast_constructor(
     Provider,
     ("role", "entity_code", "entity_type", "name", "first_name", "npi", "npi_valid",
      "taxonomy", "tin", "secondary_ids"),
 )  # fmt: skip
-_new_person = fast_constructor(
+_new_person: Final = fast_constructor(
     Person,
     ("last_name", "first_name", "middle_name", "member_id", "birth_date", "sex", "relationship"),
 )
-_new_payer = fast_constructor(
+_new_payer: Final = fast_constructor(
     Payer,
     ("name", "payer_id", "responsibility", "filing_indicator", "group_number", "insurance_type"),
 )
-_PROVIDERS: dict[tuple[object, ...], Provider] = {}
+_PROVIDERS: Final[dict[tuple[object, ...], Provider]] = {}
 
 
 class Entity:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from itertools import chain
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from cleanclaim.claims.model import ClaimDate, Provider, ServiceLine
 from cleanclaim.x12._837_build import (
@@ -40,8 +40,8 @@ if TYPE_CHECKING:
 
 __all__ = ["read_claim"]
 
-_PAD = [""] * 24
-_new_line = fast_constructor(
+_PAD: Final = [""] * 24
+_new_line: Final = fast_constructor(
     ServiceLine,
     ("charge", "units", "unit_basis", "procedure_qualifier", "procedure_code", "modifiers",
      "revenue_code", "place_of_service", "diagnosis_pointers", "emergency", "number",
@@ -49,18 +49,18 @@ _new_line = fast_constructor(
      "line_item_control_number", "prior_authorization", "ndc", "ndc_quantity", "ndc_unit",
      "adjudications", "source_segment"),
 )  # fmt: skip
-_new_claim_date = fast_constructor(ClaimDate)
-_NO_REFS: dict[str, str] = {}
-_SV1: dict[str, dict[str, Service]] = {}
+_new_claim_date: Final = fast_constructor(ClaimDate)
+_NO_REFS: Final[dict[str, str]] = {}
+_SV1: Final[dict[str, dict[str, Service]]] = {}
 """Component separator -> SV1 text -> what :func:`read_sv1` made of it. The text starts
 with ``SV1`` and its element separator, so files with other separators cannot share keys."""
 Item = tuple[int, str, list[str]]
 """A segment: its position, its text (or ``""``) and its elements."""
 Segments = Iterator[Item]
-_END_ELEMENTS = ["HL"]
-_END: tuple[Item] = ((0, "", _END_ELEMENTS),)
+_END_ELEMENTS: Final = ["HL"]
+_END: Final[tuple[Item]] = ((0, "", _END_ELEMENTS),)
 """Follows the last segment of the set: ends the claim as an HL would."""
-_CLM05: dict[tuple[str, str], tuple[str, str]] = {}
+_CLM05: Final[dict[tuple[str, str], tuple[str, str]]] = {}
 """(CLM05 text, component separator) -> CLM05-1 and CLM05-3, both present."""
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from cleanclaim.claims.model import Claim, ClaimType, Provider, ServiceLine, Submission
 from cleanclaim.x12._837_build import ClaimBuilder, Entity
 from cleanclaim.x12._837_fast import fast_constructor
@@ -9,8 +11,8 @@ from cleanclaim.x12._837_values import parse_date
 from cleanclaim.x12._envelope_model import TransactionSet
 from cleanclaim.x12.segments import Delimiters
 
-_PAD = [""] * 24
-_CLAIM_FIELDS = (
+_PAD: Final = [""] * 24
+_CLAIM_FIELDS: Final = (
     "claim_id", "claim_type", "total_charge", "frequency_code", "billing_provider",
     "subscriber", "patient", "payer", "submission", "lines", "place_of_service",
     "facility_type_code", "pay_to_provider", "rendering_provider", "referring_provider",
@@ -22,9 +24,9 @@ _CLAIM_FIELDS = (
     "patient_status", "assignment", "benefits_assigned", "release_of_information",
     "related_causes", "delay_reason", "source_segment",
 )  # fmt: skip
-_new_claim = fast_constructor(Claim, _CLAIM_FIELDS)
-_NO_REFS: dict[str, str] = {}
-_NO_PROVIDERS: dict[str, Provider] = {}
+_new_claim: Final = fast_constructor(Claim, _CLAIM_FIELDS)
+_NO_REFS: Final[dict[str, str]] = {}
+_NO_PROVIDERS: Final[dict[str, Provider]] = {}
 
 
 def build_submission(

@@ -4,6 +4,7 @@ choice between 837P and 837I."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Final
 
 from cleanclaim.claims.model import ClaimType, Diagnosis, InstitutionalCode
 from cleanclaim.errors import X12Error
@@ -13,8 +14,8 @@ from cleanclaim.x12._837_values import hi_codes, opt_decimal, procedure, to_deci
 from cleanclaim.x12._envelope_model import TransactionKind, TransactionSet
 from cleanclaim.x12.segments import Delimiters
 
-_PAD = [""] * 12
-_POINTERS: dict[str, tuple[int, ...]] = {}
+_PAD: Final = [""] * 12
+_POINTERS: Final[dict[str, tuple[int, ...]]] = {}
 
 
 Service = tuple[
@@ -89,9 +90,9 @@ def read_svd(e: list[str], position: int, d: Delimiters) -> AdjudicationBuilder:
     )
 
 
-_new_diagnosis = fast_constructor(Diagnosis, ("qualifier", "code", "pointer", "poa"))
-_DIAGNOSES: dict[tuple[str, str, int, str | None], Diagnosis] = {}
-_SIMPLE_HI: dict[tuple[str, str], tuple[str, str]] = {}
+_new_diagnosis: Final = fast_constructor(Diagnosis, ("qualifier", "code", "pointer", "poa"))
+_DIAGNOSES: Final[dict[tuple[str, str, int, str | None], Diagnosis]] = {}
+_SIMPLE_HI: Final[dict[tuple[str, str], tuple[str, str]]] = {}
 """(HI composite, component separator) -> (qualifier, code) for composites already read
 that are plain diagnoses: two parts, no date, amount or POA."""
 

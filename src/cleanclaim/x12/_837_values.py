@@ -12,13 +12,14 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Final
 
 from cleanclaim.claims.model import Adjustment
 from cleanclaim.x12._837_fast import DECIMALS, fast_constructor, remember
 from cleanclaim.x12.segments import Delimiters
 
-_DECIMAL = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)")
-_MAX_DIGITS = 18  # X12 R data type: at most 18 digits
+_DECIMAL: Final = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)")
+_MAX_DIGITS: Final = 18  # X12 R data type: at most 18 digits
 
 
 def to_decimal(text: str, name: str) -> Decimal:
@@ -41,7 +42,7 @@ def opt_decimal(text: str, name: str) -> Decimal | None:
     return to_decimal(text, name) if text.strip() else None
 
 
-_INTS: dict[str, int] = {}
+_INTS: Final[dict[str, int]] = {}
 
 
 def to_int(text: str, name: str) -> int:
@@ -79,7 +80,7 @@ class DateValue:
     time: str | None = None
 
 
-D8_VALUES: dict[str, DateValue] = {}
+D8_VALUES: Final[dict[str, DateValue]] = {}
 """Element text -> value, for texts already read as D8 dates."""
 
 
@@ -112,7 +113,7 @@ def parse_date(fmt: str, text: str, name: str) -> DateValue:
     raise ValueError(f"unsupported date format qualifier {_show(fmt)}")
 
 
-_PROCEDURES: dict[tuple[str, str], tuple[str | None, str | None, tuple[str, ...]]] = {}
+_PROCEDURES: Final[dict[tuple[str, str], tuple[str | None, str | None, tuple[str, ...]]]] = {}
 
 
 def procedure(composite: str, d: Delimiters) -> tuple[str | None, str | None, tuple[str, ...]]:
@@ -128,9 +129,9 @@ def procedure(composite: str, d: Delimiters) -> tuple[str | None, str | None, tu
     return remember(_PROCEDURES, key, (qualifier, code, modifiers))
 
 
-_new_adjustment = fast_constructor(Adjustment)
-_CAS_NAMES = {i: (f"CAS{i + 1:02d}", f"CAS{i + 2:02d}") for i in range(2, 20, 3)}
-_PAD = [""] * 20
+_new_adjustment: Final = fast_constructor(Adjustment)
+_CAS_NAMES: Final = {i: (f"CAS{i + 1:02d}", f"CAS{i + 2:02d}") for i in range(2, 20, 3)}
+_PAD: Final = [""] * 20
 
 
 def cas_adjustments(elements: list[str]) -> list[Adjustment]:
@@ -162,7 +163,7 @@ class HiCode:
     poa: str | None
 
 
-_HI_NAMES = [f"HI{i:02d}" for i in range(100)]
+_HI_NAMES: Final = [f"HI{i:02d}" for i in range(100)]
 
 
 def hi_codes(

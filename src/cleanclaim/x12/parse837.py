@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import date
 from itertools import count, repeat
 from pathlib import Path
+from typing import Final
 
 from cleanclaim.claims.model import Claim, ClaimType, Submission
 from cleanclaim.errors import X12Error
@@ -30,12 +31,12 @@ from cleanclaim.x12.segments import Delimiters, raw_texts
 
 __all__ = ["claim_content_hash", "parse_837"]
 
-_HL_LOOPS = {"20": "2000A", "22": "2000B", "23": "2000C"}
-_HL_PARENT = {"22": "20", "23": "22"}
-_LOOPS_1000 = {"41": "1000A", "40": "1000B"}
-_LOOPS_2010A = {"85": "2010AA", "87": "2010AB"}
-_LOOPS_2010B = {"IL": "2010BA", "PR": "2010BB"}
-_PAD = [""] * 24
+_HL_LOOPS: Final = {"20": "2000A", "22": "2000B", "23": "2000C"}
+_HL_PARENT: Final = {"22": "20", "23": "22"}
+_LOOPS_1000: Final = {"41": "1000A", "40": "1000B"}
+_LOOPS_2010A: Final = {"85": "2010AA", "87": "2010AB"}
+_LOOPS_2010B: Final = {"IL": "2010BA", "PR": "2010BB"}
+_PAD: Final = [""] * 24
 Elements = list[str]
 
 
