@@ -91,17 +91,19 @@ def hcc_recapture(
         if (rows[-1][9] or "").upper() not in MEDICARE:
             continue
         kept = [r for r in rows if eligible(r)]
-        prior = [_record(r) for r in kept if r[2].year == year - 1]
-        current = [_record(r) for r in kept if r[2].year == year]
-        if not prior or not current:
+        prior_rows = [r for r in kept if r[2].year == year - 1]
+        if not prior_rows or kept[-1][2].year != year:  # kept is in date order
             continue
         found: set[str] = set()
-        for record in prior:
-            for code in record.codes:
-                found.update(chronic_of(record.day, code))
+        for row in prior_rows:
+            for code in row[3].split() if row[3] else ():
+                found.update(chronic_of(row[2], code))
         due = len(table.apply_hierarchies(found))
         if not due:
             continue
+        # Records only for the patients with chronic HCCs due (most have none).
+        prior = [_record(r) for r in prior_rows]
+        current = [_record(r) for r in kept if r[2].year == year]
         gaps = recapture_gaps(prior, current, view_for, current[-1].day, current[-1], value=False)
         npi = current[-1].provider_npi
         before = out.get(npi, (0, 0))
