@@ -280,7 +280,11 @@ def report(r: dict[str, Any], args: argparse.Namespace) -> str:
         "process's CPU; peak RSS is that process's high-water mark (imports, report and "
         "baseline included). Verdicts use CPU time on SQLite (all the work is in this process, "
         "and the shared machine's load inflates wall time) and wall time on PostgreSQL "
-        "(much of the work is the server's, so wall times there carry other jobs' load).",
+        "(much of the work is the server's, so wall times there carry other jobs' load). "
+        "On PostgreSQL the report runs its six independent reads on two extra connections "
+        "that import its transaction's snapshot (`cleanclaim.analytics.monthly.concurrent`, "
+        "docs/report.md), so the server works on one while Python works on another; the "
+        "baseline's scans run one after another on one connection, as the target words it.",
     ]
     return "\n".join(rows + notes)
 
