@@ -115,42 +115,42 @@ class Entity:
     birth_date: date | None = None
     sex: str | None = None
 
-    def __init__(self, elements: tuple[str, ...]) -> None:
+    def __init__(self, elements: list[str]) -> None:
         self.elements = elements
         self.code = elements[1].strip() if len(elements) > 1 else ""
 
     # NM102 entity type, NM103 name, NM104 first, NM105 middle, NM108 id qualifier, NM109 id
     @property
     def entity_type(self) -> str:
-        return (self.elements + _PAD)[2].strip()
+        return (self.elements + _PADL)[2].strip()
 
     @property
     def name(self) -> str:
-        return (self.elements + _PAD)[3].strip()
+        return (self.elements + _PADL)[3].strip()
 
     @property
     def first(self) -> str | None:
-        return (self.elements + _PAD)[4].strip() or None
+        return (self.elements + _PADL)[4].strip() or None
 
     @property
     def middle(self) -> str | None:
-        return (self.elements + _PAD)[5].strip() or None
+        return (self.elements + _PADL)[5].strip() or None
 
     @property
     def id_qualifier(self) -> str:
-        return (self.elements + _PAD)[8].strip()
+        return (self.elements + _PADL)[8].strip()
 
     @property
     def ident(self) -> str | None:
-        return (self.elements + _PAD)[9].strip() or None
+        return (self.elements + _PADL)[9].strip() or None
 
     def provider(self, role: str | None = None, taxonomy: str | None = None) -> Provider:
         refs = tuple(self.refs) if self.refs else ()
-        key = (self.elements, role, self.taxonomy or taxonomy, self.tin, refs)
+        key = (tuple(self.elements), role, self.taxonomy or taxonomy, self.tin, refs)
         found = _PROVIDERS.get(key)
         if found is not None:
             return found
-        e = self.elements + _PAD
+        e = self.elements + _PADL
         code = self.code
         ident = e[9].strip() or None
         npi = ident if e[8].strip() == "XX" else None
@@ -171,7 +171,7 @@ class Entity:
     def person(self, relationship: str | None) -> Person:
         # Not shared through a cache: persons rarely repeat, and comparing a key with the
         # ones kept costs more than making the value.
-        e = self.elements + _PAD
+        e = self.elements + _PADL
         return _new_person(
             e[3].strip(),
             e[4].strip() or None,
@@ -210,7 +210,7 @@ class HL:
 
     def to_payer(self) -> Payer:
         assert self.sbr is not None and self.payer is not None
-        e = self.payer.elements + _PAD
+        e = self.payer.elements + _PADL
         sbr = self.sbr + _PAD
         return _new_payer(
             e[3].strip(),

@@ -172,7 +172,7 @@ def read_claim(p: _Parser, segments: Segments, pos: int, text: str, e: list[str]
                         svc = remember(sv1_cache, text, read_sv1(e, d))
                 continue
             if sid == "NM1":
-                entity = Entity(tuple(e))
+                entity = Entity(e)
                 code = entity.code
                 if number is not None:
                     adj, in_2410 = None, False

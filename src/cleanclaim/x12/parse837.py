@@ -176,7 +176,7 @@ class _Parser:
         self.entity = None
 
     def _nm1(self, e: Elements, pos: int) -> None:
-        ent = Entity(tuple(e))
+        ent = Entity(e)
         code, self.entity = ent.code, ent
         hl = self.hl
         if hl is None:
