@@ -74,7 +74,6 @@ def freeze_claim(
     else:
         related = ()
     prov = {code: entity.provider() for code, entity in p.items()} if p else _NO_PROVIDERS
-    get = prov.get
     if not refs:
         refs = _NO_REFS
     return _new_claim(
@@ -91,13 +90,13 @@ def freeze_claim(
         cb.clm05_1 if prof else None,  # place_of_service
         None if prof else cb.clm05_1,  # facility_type_code
         pay_to,  # pay_to_provider
-        get("82"),  # rendering_provider
-        get("DN") or get("P3"),  # referring_provider
-        get("71"),  # attending_provider
-        get("72"),  # operating_provider
-        get("ZZ"),  # other_operating_provider
-        get("DQ"),  # supervising_provider
-        get("77"),  # service_facility
+        prov.get("82"),  # rendering_provider
+        prov.get("DN") or prov.get("P3"),  # referring_provider
+        prov.get("71"),  # attending_provider
+        prov.get("72"),  # operating_provider
+        prov.get("ZZ"),  # other_operating_provider
+        prov.get("DQ"),  # supervising_provider
+        prov.get("77"),  # service_facility
         tuple(o.build() for o in cb.other_payers) if cb.other_payers else (),
         refs.get("F8"),  # original_reference
         refs.get("G1"),  # prior_authorization
