@@ -21,6 +21,7 @@ $(STAMP): pyproject.toml
 	@if [ ! -x $(BIN)/python ]; then echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); fi
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
+	@$(BIN)/python -m cleanclaim.x12.build_parsers
 	@touch $(STAMP)
 
 # The 837/835 parsers compiled with mypyc (same source; skipped with a note when no C
