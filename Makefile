@@ -50,4 +50,4 @@ bench: parsers
 	$(BIN)/python bench/run_all.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache src/cleanclaim/x12/_compiled
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache src/cleanclaim/x12/_compiled src/cleanclaim/x12/_compiled.lock

@@ -8,7 +8,9 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
@@ -17,7 +19,7 @@ import pytest
 import cleanclaim.x12.parse835
 import cleanclaim.x12.parse837
 from cleanclaim.errors import X12Error
-from cleanclaim.x12 import _accel
+from cleanclaim.x12 import _accel, build_parsers
 from cleanclaim.x12._accel import COMPILED, GROUP, MANIFEST, compiled_dirs, is_current
 from cleanclaim.x12.build_parsers import sources
 from cleanclaim.x12.envelope import TransactionSet, iter_envelope
@@ -175,3 +177,29 @@ def test_compiled_and_pure_python_parsers_give_the_same_values_and_errors(
     (ts,) = [item for item in iter_envelope(broken) if isinstance(item, TransactionSet)]
     with pytest.raises(X12Error, match="CLM01"):  # the errors were compared too
         cleanclaim.x12.parse837.parse_837(ts, path_name=str(broken))
+
+
+def test_a_current_build_is_not_compiled_again(tmp_path: Path) -> None:
+    root, target = _tree(tmp_path)
+    assert build_parsers.build(target=target, root=root) is False
+
+
+def test_two_builds_side_by_side_compile_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, target = _tree(tmp_path)
+    built = (target / MANIFEST).read_text("utf-8")
+    (target / MANIFEST).unlink()  # stale: both builds want to compile
+    calls: list[int] = []
+
+    def compile_slowly(target: Path, root: Path) -> None:
+        calls.append(1)
+        time.sleep(0.2)
+        (target / MANIFEST).write_text(built, "utf-8")
+
+    monkeypatch.setattr(build_parsers, "_compile", compile_slowly)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        done = list(pool.map(lambda _: build_parsers.build(target=target, root=root), range(2)))
+    assert sorted(done) == [False, True]
+    assert len(calls) == 1
+    assert is_current(target, root)

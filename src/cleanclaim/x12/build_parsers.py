@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
@@ -42,6 +44,32 @@ def build(force: bool = False, target: Path = TARGET, root: Path = ROOT) -> bool
     whether it compiled. Needs mypyc (part of mypy) and setuptools, and a C compiler."""
     if not force and is_current(target, root):
         return False
+    with _lock(target):
+        if not force and is_current(target, root):  # built meanwhile by another process
+            return False
+        _compile(target, root)
+    return True
+
+
+@contextmanager
+def _lock(target: Path) -> Iterator[None]:
+    """One build at a time for ``target`` (two ``make`` runs side by side): an exclusive
+    lock on a file beside it, where the platform has ``fcntl``."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no lock
+        yield
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target.with_name(target.name + ".lock"), "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _compile(target: Path, root: Path) -> None:
     import shutil
     import tempfile
 
@@ -87,7 +115,6 @@ def build(force: bool = False, target: Path = TARGET, root: Path = ROOT) -> bool
         partial = target / f"{MANIFEST}.tmp"
         partial.write_text(json.dumps(manifest, indent=1, sort_keys=True), "utf-8")
         partial.replace(target / MANIFEST)
-    return True
 
 
 def main(argv: list[str] | None = None) -> int:
