@@ -11,8 +11,11 @@ from alembic import command
 from tests.ingest import _x12 as x
 from tests.ingest.conftest import Ingest
 
+from cleanclaim.claims.facts import report_provider
+from cleanclaim.edits.stored import claim_from_json
 from cleanclaim.storage.db import get_engine
 from cleanclaim.storage.migrate import alembic_config, current_revision, head_revision, upgrade
+from cleanclaim.storage.tables_x12 import ClaimRow
 
 COLUMNS = (
     "claim_id",
@@ -31,6 +34,10 @@ COLUMNS = (
     "procedures",
     "diagnoses",
     "created_by",
+    "rendering_npi",
+    "rendering_name",
+    "rendering_first_name",
+    "rendering_taxonomy",
 )
 
 
@@ -75,6 +82,18 @@ def test_ingest_stores_the_facts_of_each_claim(db_url: str, ingest: Ingest, tmp_
     assert p1["diagnoses"] >= len(p1["dx_codes"].split())
     assert p1["patient_key"] and p1["bill_type"] is None
     assert i1["claim_type"] == "institutional" and i1["bill_type"]
+    stored = _stored_claims(db_url)
+    for key, fact in facts.items():  # the report's provider: claim level, else first line
+        found = report_provider(stored[key])
+        assert (fact["rendering_npi"], fact["rendering_name"]) == (
+            (found.npi, found.name) if found else (None, None)
+        )
+
+
+def _stored_claims(db_url: str) -> dict[str, Any]:
+    with get_engine(db_url).connect() as conn:
+        rows = conn.execute(sa.select(ClaimRow.claim_key, ClaimRow.claim_json)).all()
+    return {key: claim_from_json(data, claim_key=key) for key, data in rows}
 
 
 def test_the_migration_fills_in_facts_of_claims_stored_before(

@@ -3,34 +3,62 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
-from tests.denials._denialkit import World, claim
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+from tests.denials._denialkit import BILLING, World, claim
 from tests.report._monthkit import APRIL, fixture_world
 
-from cleanclaim.analytics.monthly.parties import claim_providers, provider_of, rendering_json
+from cleanclaim.analytics.monthly.parties import (
+    Provider,
+    claim_providers,
+    provider_columns,
+    provider_of,
+)
 from cleanclaim.analytics.monthly.scrubbing import finding_outcomes, scrubbed_claims
 from cleanclaim.storage.db import session_scope
+from cleanclaim.storage.tables_facts import ClaimFactRow
 from cleanclaim.storage.tables_x12 import ClaimRow
+from cleanclaim.x12.generate.model import Practitioner
+
+
+def _provider_rows(s: Session) -> list[Any]:
+    return s.execute(
+        select(ClaimRow.id, ClaimRow.claim_json, ClaimRow.billing_npi, *provider_columns())
+        .outerjoin(ClaimFactRow, ClaimFactRow.claim_id == ClaimRow.id)
+        .order_by(ClaimRow.id)
+    ).all()
 
 
 def test_claim_providers_match_provider_of_on_the_whole_claim(db_url: str, tmp_path: Path) -> None:
-    w = fixture_world(db_url, tmp_path)
+    w = World(db_url, tmp_path)
+    doctor = Practitioner("1234567893", "DOE", "JO", "207Q00000X")
+    w.submit(replace(claim("R1", "90.00"), rendering=doctor), claim("B1", "80.00"))
     with session_scope(w.engine) as s:
-        rows = s.execute(
-            select(ClaimRow.id, ClaimRow.claim_json, ClaimRow.billing_npi, rendering_json())
-        ).all()
-        found = claim_providers(s, [(cid, text, npi) for cid, _, npi, text in rows])
-        assert rows
-        assert found == {cid: provider_of(data, npi) for cid, data, npi, _ in rows}
-        # claim-level rendering providers are decoded from their own text, once per text
-        rp = {"npi": "1234567893", "name": "DOE", "first_name": "JO", "taxonomy": "207Q00000X"}
-        expected = provider_of({"rendering_provider": rp}, "1")
-        assert expected.name == "Doe, Jo"
-        got = claim_providers(s, [(1, json.dumps(rp), "1"), (2, json.dumps(rp), "1")])
-        assert got == {1: expected, 2: expected}
+        rows = _provider_rows(s)
+        assert len(rows) == 2 and all(r[3] is not None for r in rows)  # both have their facts
+        expected = {cid: provider_of(data, npi) for cid, data, npi, *_ in rows}
+        assert sorted(p.name for p in expected.values()) == ["Doe, Jo", f"NPI {BILLING.npi}"]
+        found = claim_providers(s, [(cid, facts, npi) for cid, _, npi, *facts in rows])
+        assert found == expected
+        # without its claim_fact row, a claim's provider is read from its JSON
+        s.execute(delete(ClaimFactRow))
+        again = _provider_rows(s)
+        assert [r[3] for r in again] == [None, None]
+        assert claim_providers(s, [(cid, facts, npi) for cid, _, npi, *facts in again]) == expected
+        s.rollback()
+
+
+def test_provider_of_takes_the_claim_level_then_the_first_named_line() -> None:
+    rp = {"npi": "1234567893", "name": "DOE", "first_name": "JO", "taxonomy": "207Q00000X"}
+    assert provider_of({"rendering_provider": rp}, "1") == Provider(
+        "1234567893", "Doe, Jo", "207Q00000X"
+    )
+    assert provider_of({"lines": [{}, {"rendering_provider": rp}]}, "1").npi == "1234567893"
+    assert provider_of({}, "1999999984") == Provider("1999999984", "NPI 1999999984", "")
 
 
 def test_scrubbed_claims_count_the_diagnoses_of_the_claim(db_url: str, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from cleanclaim.claims.model import Claim
+from cleanclaim.claims.model import Claim, Provider
 
 ICD10_QUALIFIERS = frozenset({"ABK", "ABF", "ABJ", "APR"})
 """HI qualifiers of ICD-10-CM diagnoses (principal, admitting, reason for visit, other)."""
@@ -35,10 +35,30 @@ def procedure_codes(claim: Claim) -> tuple[str, ...]:
     return tuple(ln.procedure_code.upper() for ln in claim.lines if ln.procedure_code)
 
 
+def report_provider(claim: Claim) -> Provider | None:
+    """The provider the monthly report shows a claim under: the claim-level rendering
+    provider, else the first line that names one (the billing NPI when neither)."""
+    found = claim.rendering_provider
+    for line in claim.lines:
+        found = found or line.rendering_provider
+    return found
+
+
+def report_provider_facts(found: Provider | None) -> dict[str, str | None]:
+    """The ``rendering_*`` fact columns of :func:`report_provider`'s result."""
+    return {
+        "rendering_npi": found.npi if found else None,
+        "rendering_name": found.name if found else None,
+        "rendering_first_name": found.first_name if found else None,
+        "rendering_taxonomy": found.taxonomy if found else None,
+    }
+
+
 def claim_facts(claim: Claim) -> dict[str, Any]:
     """The values of the fact columns of one claim (without its ids and owner)."""
     provider = claim.rendering_provider or claim.attending_provider or claim.billing_provider
     return {
+        **report_provider_facts(report_provider(claim)),
         "record_day": judged_on(claim),
         "provider_npi": (provider.npi or claim.billing_provider.npi or "")[:15] or None,
         "provider_taxonomy": (provider.taxonomy or claim.billing_provider.taxonomy or "")[:20]

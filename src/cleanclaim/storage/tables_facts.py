@@ -51,3 +51,10 @@ class ClaimFactRow(Owned, Base):
     """Procedure codes of the lines, in line order, space-separated."""
     diagnoses: Mapped[int] = mapped_column(Integer, default=0)
     """Number of HI diagnosis entries of any qualifier."""
+    rendering_npi: Mapped[str | None] = mapped_column(Text)
+    """The report's provider of the claim: its claim-level rendering provider, else the first
+    line's (``claims.facts.report_provider``); its NPI, name, first name and taxonomy, all
+    ``None`` when the claim names neither (the report then uses the billing NPI)."""
+    rendering_name: Mapped[str | None] = mapped_column(Text)
+    rendering_first_name: Mapped[str | None] = mapped_column(Text)
+    rendering_taxonomy: Mapped[str | None] = mapped_column(Text)

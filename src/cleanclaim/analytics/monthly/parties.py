@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -49,6 +49,7 @@ from cleanclaim.denials.attribution import (
 )
 from cleanclaim.denials.carc_table import DenialTable
 from cleanclaim.storage.models import Payer
+from cleanclaim.storage.tables_facts import ClaimFactRow
 from cleanclaim.storage.tables_x12 import ClaimRow, RemitClaimRow, RemittanceRow
 
 ZERO = Decimal("0.00")
@@ -99,7 +100,7 @@ def read_month(session: Session, practice_id: int, month: Month) -> MonthDenials
     }
     names = {key: name for key, name in session.execute(select(Payer.key, Payer.name))}
     rows = _adjudicated(session, practice_id, month)
-    found = claim_providers(session, [(cid, r[5], r[4]) for cid, r in rows.items()])
+    found = claim_providers(session, [(cid, r[5:], r[4]) for cid, r in rows.items()])
     work = work_rows(
         session,
         practice_id,
@@ -108,7 +109,7 @@ def read_month(session: Session, practice_id: int, month: Month) -> MonthDenials
     )
     providers: dict[str, Provider] = {}
     claims: list[Adjudicated] = []
-    for claim_id, (payer_id, claim_key, clm01, submitted, _, _) in sorted(rows.items()):
+    for claim_id, (payer_id, claim_key, clm01, submitted, *_) in sorted(rows.items()):
         provider = found[claim_id]
         providers.setdefault(provider.npi, provider)
         people = pick(work.get(clm01, []), claim_key, submitted)
@@ -122,7 +123,7 @@ def read_month(session: Session, practice_id: int, month: Month) -> MonthDenials
 def _adjudicated(session: Session, practice_id: int, month: Month) -> dict[int, tuple[Any, ...]]:
     """Claim versions with a non-reversal 835 claim dated in ``month``: the payer id of the
     first such 835 claim (by id), then claim key, CLM01, submission date, billing NPI and
-    :func:`rendering_json`."""
+    :func:`provider_columns`."""
     rows = session.execute(
         _adjudicated_query(
             practice_id,
@@ -135,8 +136,8 @@ def _adjudicated(session: Session, practice_id: int, month: Month) -> dict[int, 
             ClaimRow.clm01,
             ClaimRow.submitted_on,
             ClaimRow.billing_npi,
-            rendering_json(),
-        )
+            *provider_columns(),
+        ).outerjoin(ClaimFactRow, ClaimFactRow.claim_id == ClaimRow.id)
     )
     out: dict[int, tuple[Any, ...]] = {}
     for _, owner, claim_id, *row in sorted(rows, key=lambda r: r[0]):
@@ -163,34 +164,62 @@ def _adjudicated_query(practice_id: int, month: Month, *columns: Any) -> Select[
 
 
 def rendering_json() -> Any:
-    """The claim-level rendering provider of ``claim_json`` as JSON text, extracted in SQL.
-
-    A practice has few rendering providers: :func:`claim_providers` decodes each distinct
-    text once.
-    """
+    """The claim-level rendering provider of ``claim_json`` as JSON text, extracted in SQL
+    (for the claims without a ``claim_fact`` row; reading it decompresses the whole stored
+    claim on PostgreSQL)."""
     return ClaimRow.claim_json["rendering_provider"].as_string()
 
 
-def claim_providers(
-    session: Session, rows: list[tuple[int, str | None, str]]
-) -> dict[int, Provider]:
-    """:func:`provider_of` for ``(claim id, rendering_json(), billing NPI)`` rows.
+def provider_columns() -> tuple[Any, ...]:
+    """The report's provider of a claim from its ``claim_fact`` row (outer-joined): whether
+    the row exists, then its rendering NPI, name, first name and taxonomy."""
+    return (
+        ClaimFactRow.claim_id,
+        ClaimFactRow.rendering_npi,
+        ClaimFactRow.rendering_name,
+        ClaimFactRow.rendering_first_name,
+        ClaimFactRow.rendering_taxonomy,
+    )
 
-    The claim's lines are read only for claims without a claim-level rendering provider.
+
+def claim_providers(
+    session: Session, rows: list[tuple[int, Sequence[Any], str]]
+) -> dict[int, Provider]:
+    """:func:`provider_of` for ``(claim id, provider_columns() values, billing NPI)`` rows.
+
+    A claim without a ``claim_fact`` row (one whose JSON could not be read back when the
+    facts were filled in) falls back to its JSON: the claim-level rendering provider, else
+    its lines.
     """
-    texts = {text for _, text, _ in rows}
-    decoded: dict[str | None, Any] = {text: text and json.loads(text) for text in texts}
-    lines = claim_lines(session, sorted({cid for cid, text, _ in rows if not decoded[text]}))
-    made: dict[tuple[str | None, str], Provider] = {}
+    made: dict[tuple[Any, ...], Provider] = {}
     out: dict[int, Provider] = {}
-    for cid, text, npi in rows:
-        found = decoded[text]
-        if not found:
-            out[cid] = provider_of({"lines": lines.get(cid)}, npi)
-        elif (text, npi) in made:
-            out[cid] = made[text, npi]
-        else:
-            out[cid] = made[text, npi] = provider_of({"rendering_provider": found}, npi)
+    missing: list[tuple[int, str]] = []
+    for cid, (fact, npi, name, first, taxonomy), billing in rows:
+        if fact is None:
+            missing.append((cid, billing))
+            continue
+        key = (npi, name, first, taxonomy, billing)
+        if key not in made:
+            made[key] = _provider(npi, name, first, taxonomy, billing)
+        out[cid] = made[key]
+    if missing:
+        out.update(_providers_from_json(session, missing))
+    return out
+
+
+def _providers_from_json(session: Session, rows: list[tuple[int, str]]) -> dict[int, Provider]:
+    texts: dict[int, str | None] = dict(
+        session.execute(
+            select(ClaimRow.id, rendering_json()).where(ClaimRow.id.in_([c for c, _ in rows]))
+        ).all()
+    )
+    decoded: dict[str | None, Any] = {t: t and json.loads(t) for t in set(texts.values())}
+    lines = claim_lines(session, sorted(c for c, _ in rows if not decoded.get(texts.get(c))))
+    out: dict[int, Provider] = {}
+    for cid, billing in rows:
+        found = decoded.get(texts.get(cid))
+        data = {"rendering_provider": found} if found else {"lines": lines.get(cid)}
+        out[cid] = provider_of(data, billing)
     return out
 
 
@@ -199,10 +228,19 @@ def provider_of(data: dict[str, Any], billing_npi: str) -> Provider:
     found = data.get("rendering_provider") or {}
     for line in data.get("lines") or []:
         found = found or (line.get("rendering_provider") or {})
-    npi = str(found.get("npi") or billing_npi)
-    last, first = found.get("name") or "", found.get("first_name") or ""
+    return _provider(
+        found.get("npi"), found.get("name"), found.get("first_name"), found.get("taxonomy"),
+        billing_npi,
+    )  # fmt: skip
+
+
+def _provider(
+    npi: Any, last: str | None, first: str | None, taxonomy: Any, billing_npi: str
+) -> Provider:
+    npi = str(npi or billing_npi)
+    last, first = last or "", first or ""
     name = f"{last.title()}, {first.title()}" if last and first else (last.title() or f"NPI {npi}")
-    return Provider(npi, name, str(found.get("taxonomy") or ""))
+    return Provider(npi, name, str(taxonomy or ""))
 
 
 # -- root causes and codes ---------------------------------------------------------------------

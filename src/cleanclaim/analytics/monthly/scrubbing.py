@@ -28,7 +28,7 @@ from cleanclaim.analytics.monthly.parties import (
     MonthDenials,
     Provider,
     claim_providers,
-    rendering_json,
+    provider_columns,
 )
 from cleanclaim.analytics.monthly.periods import first_day, last_day
 from cleanclaim.analytics.report.base import Month
@@ -93,9 +93,9 @@ def scrubbed_claims(session: Session, practice_id: int, month: Month) -> list[Sc
             ClaimRow.clm01,
             ClaimRow.submitted_on,
             ClaimRow.billing_npi,
-            rendering_json(),
             func.coalesce(ClaimFactRow.diagnoses, 0),
             ClaimScrubRow.id,
+            *provider_columns(),
         )
         .join(ClaimScrubRow, ingest_scrub())
         .outerjoin(ClaimFactRow, ClaimFactRow.claim_id == ClaimRow.id)
@@ -114,7 +114,7 @@ def scrubbed_claims(session: Session, practice_id: int, month: Month) -> list[Sc
         .order_by(FindingRow.id)
     ):
         found[scrub_id].append((rule, category, bool(suppressed)))
-    providers = claim_providers(session, [(r[0], r[7], r[6]) for r in rows])
+    providers = claim_providers(session, [(r[0], r[9:], r[6]) for r in rows])
     work = work_rows(
         session,
         practice_id,
@@ -133,7 +133,7 @@ def scrubbed_claims(session: Session, practice_id: int, month: Month) -> list[Sc
             practice_id,
             day,
         )
-        for cid, fam, version, key, clm01, day, _, _, dx, scrub_id in rows
+        for cid, fam, version, key, clm01, day, _, dx, scrub_id, *_ in rows
     ]
 
 

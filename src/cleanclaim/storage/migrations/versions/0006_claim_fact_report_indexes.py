@@ -121,6 +121,7 @@ def _backfill(fact: sa.Table) -> None:
         for row in rows:
             try:
                 facts = claim_facts(claim_from_json(row.claim_json or {}, claim_key=row.claim_key))
+                facts = {k: v for k, v in facts.items() if k in fact.c}  # columns of this revision
             except StorageError:  # left out: such a claim cannot be read back at all
                 continue
             values.append(
