@@ -1,4 +1,4 @@
-"""Month-level parts that read single fields of the claim JSON in SQL agree with the JSON."""
+"""Month-level parts that read claim facts, not the claim JSON, agree with the JSON."""
 
 from __future__ import annotations
 

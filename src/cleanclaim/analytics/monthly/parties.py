@@ -14,7 +14,6 @@ Two populations, never mixed up:
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -38,11 +37,11 @@ from cleanclaim.analytics.report.rows import (
     RootCauses,
 )
 from cleanclaim.denials.attribution import (
+    CHUNK,
     NOBODY,
     DenialFilters,
     DenialView,
     People,
-    claim_lines,
     denial_rows,
     pick,
     work_rows,
@@ -163,13 +162,6 @@ def _adjudicated_query(practice_id: int, month: Month, *columns: Any) -> Select[
     )
 
 
-def rendering_json() -> Any:
-    """The claim-level rendering provider of ``claim_json`` as JSON text, extracted in SQL
-    (for the claims without a ``claim_fact`` row; reading it decompresses the whole stored
-    claim on PostgreSQL)."""
-    return ClaimRow.claim_json["rendering_provider"].as_string()
-
-
 def provider_columns() -> tuple[Any, ...]:
     """The report's provider of a claim from its ``claim_fact`` row (outer-joined): whether
     the row exists, then its rendering NPI, name, first name and taxonomy."""
@@ -208,18 +200,16 @@ def claim_providers(
 
 
 def _providers_from_json(session: Session, rows: list[tuple[int, str]]) -> dict[int, Provider]:
-    texts: dict[int, str | None] = dict(
-        session.execute(
-            select(ClaimRow.id, rendering_json()).where(ClaimRow.id.in_([c for c, _ in rows]))
-        ).all()
-    )
-    decoded: dict[str | None, Any] = {t: t and json.loads(t) for t in set(texts.values())}
-    lines = claim_lines(session, sorted(c for c, _ in rows if not decoded.get(texts.get(c))))
+    """:func:`provider_of` on the stored JSON of ``(claim id, billing NPI)`` rows (in chunks):
+    for the rare claims without a ``claim_fact`` row."""
+    billing = dict(rows)
+    ids = sorted(billing)
     out: dict[int, Provider] = {}
-    for cid, billing in rows:
-        found = decoded.get(texts.get(cid))
-        data = {"rendering_provider": found} if found else {"lines": lines.get(cid)}
-        out[cid] = provider_of(data, billing)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        query = select(ClaimRow.id, ClaimRow.claim_json).where(ClaimRow.id.in_(chunk))
+        for cid, data in session.execute(query):
+            out[cid] = provider_of(data or {}, billing[cid])
     return out
 
 
