@@ -86,7 +86,7 @@ def _compile(target: Path, root: Path) -> None:
         os.chdir(root.parent)  # module names follow the paths from here
         try:
             modules = mypycify(
-                [f"--config-file={config}", *paths],
+                [f"--config-file={config}", f"--cache-dir={work / 'mypy-cache'}", *paths],
                 opt_level="3",
                 group_name=GROUP,
                 target_dir=str(work / "c"),
