@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import defer
 
+from cleanclaim.claims.adjudication import mark_initial
 from cleanclaim.claims.lifecycle import IngestContext, bulk_insert, runs, table_of, transition
 from cleanclaim.claims.remit_balance import check_balance
 from cleanclaim.claims.remittance import Adjustment, RemitClaim, RemitLine, Remittance
@@ -292,6 +293,7 @@ def _store_remit_run(
     if not new:
         return len(run)
     ids = bulk_insert(s, RemitClaimRow, [values for _, values, _ in new], "business_key")
+    mark_initial(s, ids)
     adjustments: list[dict[str, Any]] = []
     lines: list[dict[str, Any]] = []
     owners: list[tuple[int, RemitLine]] = []

@@ -33,6 +33,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -304,6 +305,12 @@ class RemitClaimRow(Owned, Base):
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("remit_claim.id"))
     """The earlier adjudication this one reverses or corrects."""
     position: Mapped[int] = mapped_column(Integer)
+    initial: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Whether this is its claim family's initial adjudication: the first 835 claim stored
+    (lowest id) that is not a reversal or correction, of a matched claim whose family
+    (``claim_fact.family_id``) is known. Written by ingest
+    (:func:`cleanclaim.claims.adjudication.mark_initial`); it never changes afterwards, since
+    a stored 835 claim keeps its match and a claim version keeps its family."""
 
 
 class RemitLineRow(Owned, Base):

@@ -13,8 +13,8 @@ Definitions (docs/report.md has them for people):
   (resubmission, replacement or void) was sent, and it was not rejected.
 * **initial adjudication**: the earliest 835 claim (by arrival) of each claim's family (its
   first version and every replacement or void down the chain, ``claim_fact.family_id``) that
-  is not a reversal or a correction; its denials count whether or not a later adjudication
-  undid them.
+  is not a reversal or a correction, marked when stored (``remit_claim.initial``); its
+  denials count whether or not a later adjudication undid them.
 * **denials**: current classifications of 835 adjustments that are denials and that count
   (not undone by a reversal or correction), by remittance date.
 """
@@ -33,7 +33,6 @@ from cleanclaim.analytics.monthly.periods import Window, as_date, month_of
 from cleanclaim.analytics.report.base import Month
 from cleanclaim.storage.tables_denials import AppealRow, DenialRow
 from cleanclaim.storage.tables_edits import ClaimScrubRow, FindingRow
-from cleanclaim.storage.tables_facts import ClaimFactRow
 from cleanclaim.storage.tables_x12 import (
     MONEY,
     ClaimLineRow,
@@ -167,20 +166,6 @@ def _submitted(session: Session, practice_id: int, window: Window, counts: Count
         c.submitted_line_charges += money(charges)
 
 
-def first_adjudications(families: Any) -> Any:
-    """Subquery: the id of the first 835 claim (not a reversal or correction) of each claim
-    family in ``families`` (a CTE with a ``fam`` column: ``claim_fact.family_id`` values),
-    through the family index of ``claim_fact``."""
-    return (
-        select(func.min(RemitClaimRow.id))
-        .select_from(families)
-        .join(ClaimFactRow, ClaimFactRow.family_id == families.c.fam)
-        .join(RemitClaimRow, RemitClaimRow.claim_id == ClaimFactRow.claim_id)
-        .where(RemitClaimRow.chain_role == "original")
-        .group_by(families.c.fam)
-    )
-
-
 def _initial_denials(session: Session, practice_id: int, window: Window, counts: Counts) -> None:
     current = and_(
         DenialRow.practice_id == practice_id,
@@ -189,14 +174,7 @@ def _initial_denials(session: Session, practice_id: int, window: Window, counts:
         DenialRow.remit_date >= window.start,
         DenialRow.remit_date <= window.end,
     )
-    families = (
-        select(ClaimFactRow.family_id.label("fam"))
-        .join(RemitClaimRow, RemitClaimRow.claim_id == ClaimFactRow.claim_id)
-        .join(DenialRow, DenialRow.remit_claim_id == RemitClaimRow.id)
-        .where(current)
-        .distinct()
-        .cte("denied_families")
-    )
+    # The initial adjudications are marked when stored (``remit_claim.initial``).
     rows = session.connection().execute(
         select(
             DenialRow.remit_date,
@@ -208,7 +186,7 @@ def _initial_denials(session: Session, practice_id: int, window: Window, counts:
         )
         .join(RemitClaimRow, RemitClaimRow.id == DenialRow.remit_claim_id)
         .outerjoin(RemitLineRow, RemitLineRow.id == DenialRow.remit_line_id)
-        .where(current, DenialRow.remit_claim_id.in_(first_adjudications(families)))
+        .where(current, RemitClaimRow.initial.is_(True))
     )
     claims: dict[Month, dict[int | None, Decimal]] = defaultdict(dict)
     lines: dict[Month, dict[int, Decimal]] = defaultdict(dict)
