@@ -173,6 +173,7 @@ class World:
                 )
                 s.add(scrub)
                 s.flush()
+                row.ingest_status = scrub.status  # as ingest writes it with the scrub
             s.add(
                 FindingRow(
                     practice_id=row.practice_id,

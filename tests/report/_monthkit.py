@@ -27,6 +27,7 @@ def _scrub(world: World, clm01: str, status: str, version: int = 1) -> None:
             trigger="ingest", status=status, payer_key=None, payer_type="commercial",
             coverage=[], scrubbed_at=dt.datetime(2026, 4, 5, tzinfo=dt.UTC), created_by="system",
         ))  # fmt: skip
+        row.ingest_status = status  # as ingest writes it with the scrub
 
 
 def fixture_world(db_url: str, tmp_path: Path) -> World:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import defer
 
 from cleanclaim.claims.adjudication import mark_initial
@@ -183,6 +183,11 @@ def store_remittance(ctx: IngestContext, remit: Remittance) -> SetResult:
     items = list(enumerate(remit.claims, start=1))
     for run in runs(items, lambda item: item[1].patient_control_number):
         result.duplicates += _store_remit_run(ctx, remit, row.id, run)
+    row.claims_paid = s.scalar(
+        select(func.coalesce(func.sum(RemitClaimRow.paid), 0)).where(
+            RemitClaimRow.remittance_id == row.id
+        )
+    )
     return result
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -120,6 +121,8 @@ def _store_run(
                     "service_from": claim.service_date_from,
                     "service_to": claim.service_date_to,
                     "total_charge": claim.total_charge,
+                    "line_count": len(claim.lines),
+                    "line_charge": sum((line.charge for line in claim.lines), Decimal("0.00")),
                     "patient_key": patient_key(ctx.salt, claim) if ctx.salt else None,
                     "claim_json": to_jsonable(claim),
                     "original_id": original.id if original else None,

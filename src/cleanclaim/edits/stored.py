@@ -20,7 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from cleanclaim.claims.lifecycle import ensure_salt, insert_returning_ids, table_of
@@ -168,6 +168,7 @@ def record_scrub(
     session.flush()
     session.add_all(FindingRow(**v) for v in _finding_values(row, scrub.id, result, user))
     session.flush()
+    _keep_ingest_status(session, [(row, result)], trigger)
     return scrub
 
 
@@ -193,7 +194,27 @@ def record_scrubs(
     ]
     if findings:
         session.execute(insert(table_of(FindingRow)), findings)
+    _keep_ingest_status(session, [(row, result) for row, result, _ in scrubs], trigger)
     return ids
+
+
+def _keep_ingest_status(
+    session: Session, scrubbed: Sequence[tuple[ClaimRow, ClaimResult]], trigger: str
+) -> None:
+    """Copy the status of ingest scrubs onto their claim versions (``claim.ingest_status``:
+    the report counts first scrubs from the claim's index alone)."""
+    if trigger != "ingest":
+        return
+    by_status: dict[str, list[int]] = {}
+    for row, result in scrubbed:
+        by_status.setdefault(result.status.value, []).append(row.id)
+    for status, ids in sorted(by_status.items()):
+        session.execute(
+            update(ClaimRow)
+            .where(ClaimRow.id.in_(ids))
+            .values(ingest_status=status)
+            .execution_options(synchronize_session=False)
+        )
 
 
 class StoredScrubber:

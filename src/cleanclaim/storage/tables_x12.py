@@ -141,6 +141,9 @@ class ClaimRow(Owned, Base):
             "status",
             "total_charge",
             "id",
+            "ingest_status",
+            "line_count",
+            "line_charge",
         ),
         Index("ix_claim_original", "original_id"),
         Index("ix_claim_previous", "previous_id"),
@@ -175,6 +178,13 @@ class ClaimRow(Owned, Base):
     service_from: Mapped[dt.date | None] = mapped_column(Date)
     service_to: Mapped[dt.date | None] = mapped_column(Date)
     total_charge: Mapped[Decimal] = mapped_column(MONEY)
+    line_count: Mapped[int | None] = mapped_column(Integer)
+    """Service lines stored with this version (written with them; they never change)."""
+    line_charge: Mapped[Decimal | None] = mapped_column(MONEY)
+    """Sum of those lines' charges (SV102 / SV203), which may differ from CLM02."""
+    ingest_status: Mapped[str | None] = mapped_column(String(16))
+    """Status of this version's ingest scrub (``claim_scrub`` with trigger ``ingest``),
+    written with it; ``None``: not scrubbed at ingest."""
     patient_key: Mapped[str | None] = mapped_column(String(64))
     claim_json: Mapped[dict[str, Any]] = mapped_column(JSON)
     """The full parsed claim (PHI) for the rules that run later."""
@@ -263,6 +273,9 @@ class RemittanceRow(Owned, Base):
     production_date: Mapped[dt.date | None] = mapped_column(Date)
     balanced: Mapped[bool] = mapped_column(Boolean)
     position: Mapped[int] = mapped_column(Integer)
+    claims_paid: Mapped[Decimal | None] = mapped_column(MONEY)
+    """Sum of CLP04 over the 835 claims stored with this set (written once they are; PLB
+    adjustments are not in it)."""
 
 
 class RemitClaimRow(Owned, Base):

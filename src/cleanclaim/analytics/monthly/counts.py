@@ -35,7 +35,6 @@ from cleanclaim.storage.tables_denials import AppealRow, DenialRow
 from cleanclaim.storage.tables_edits import ClaimScrubRow, FindingRow
 from cleanclaim.storage.tables_x12 import (
     MONEY,
-    ClaimLineRow,
     ClaimRow,
     RemitClaimRow,
     RemitLineRow,
@@ -121,8 +120,9 @@ def _originals(practice_id: int, window: Window) -> Any:
 
 
 def _submitted(session: Session, practice_id: int, window: Window, counts: Counts) -> None:
-    """Originals submitted, with their first (ingest) scrub: one pass over the window's
-    claims; their lines in a second query."""
+    """Originals submitted, with their lines and their first (ingest) scrub: one index-only
+    range scan of ``ix_claim_submitted``, which carries each version's line totals and the
+    status of its ingest scrub (written with them, migration 0011)."""
     # Non-correlated IN subqueries, each read once through a small index (ix_claim_original,
     # the partial ix_scrub_finding_suppressed); the clean/incomplete split is made here. The
     # later versions need no practice condition: they point at this practice's claims.
@@ -132,22 +132,24 @@ def _submitted(session: Session, practice_id: int, window: Window, counts: Count
     )
     worked = or_(ClaimRow.status == "rejected", ClaimRow.id.in_(later), ClaimRow.id.in_(suppressed))
     was_worked = case((worked, 1), else_=0)
-    where = _originals(practice_id, window)
-    for day, status, by_hand, n, charges in session.execute(
+    for day, status, by_hand, n, charges, lines, line_charges in session.execute(
         select(
             ClaimRow.submitted_on,
-            ClaimScrubRow.status,
+            ClaimRow.ingest_status,
             was_worked,
             func.count(),
             func.sum(ClaimRow.total_charge, type_=MONEY),
+            func.sum(ClaimRow.line_count),
+            func.sum(ClaimRow.line_charge, type_=MONEY),
         )
-        .outerjoin(ClaimScrubRow, ingest_scrub())
-        .where(where)
-        .group_by(ClaimRow.submitted_on, ClaimScrubRow.status, was_worked)
+        .where(_originals(practice_id, window))
+        .group_by(ClaimRow.submitted_on, ClaimRow.ingest_status, was_worked)
     ):
         c = counts[month_of(day)]
         c.submitted_claims += n
         c.submitted_charges += money(charges)
+        c.submitted_lines += int(lines or 0)
+        c.submitted_line_charges += money(line_charges)
         if status is None:  # not scrubbed at ingest
             continue
         c.first_scrubbed += n
@@ -155,15 +157,6 @@ def _submitted(session: Session, practice_id: int, window: Window, counts: Count
             c.first_clean += n
             if status == "incomplete":
                 c.clean_incomplete += n
-    for day, n, charges in session.execute(
-        select(ClaimRow.submitted_on, func.count(), func.sum(ClaimLineRow.charge, type_=MONEY))
-        .join(ClaimLineRow, ClaimLineRow.claim_id == ClaimRow.id)
-        .where(where)
-        .group_by(ClaimRow.submitted_on)
-    ):
-        c = counts[month_of(day)]
-        c.submitted_lines += n
-        c.submitted_line_charges += money(charges)
 
 
 def _initial_denials(session: Session, practice_id: int, window: Window, counts: Counts) -> None:
@@ -211,23 +204,15 @@ def remit_day() -> Any:
 
 
 def _payments(session: Session, practice_id: int, window: Window, counts: Counts) -> None:
-    """Payments by remittance date: the window's remittances (a few thousand) drive the sum
-    through the remittance index of ``remit_claim``; their dates are joined here."""
+    """Payments (CLP04) by remittance date, from each remittance's ``claims_paid``: the sum
+    of its 835 claims, written once they are stored (migration 0011)."""
     day = remit_day()
-    in_window = select(RemittanceRow.id).where(
-        RemittanceRow.practice_id == practice_id, day >= window.start, day <= window.end
-    )
-    days: dict[int, Any] = {rid: on for rid, on in session.execute(in_window.add_columns(day))}
-    for rid, paid in session.execute(
-        select(RemitClaimRow.remittance_id, func.sum(RemitClaimRow.paid, type_=MONEY))
-        # No practice condition here: a remittance's 835 claims are its practice's, and the
-        # remittance index is the one to read (SQLite would pick the practice index).
-        .where(RemitClaimRow.remittance_id.in_(in_window))
-        .group_by(RemitClaimRow.remittance_id)
+    for on, paid in session.execute(
+        select(day, func.sum(RemittanceRow.claims_paid, type_=MONEY))
+        .where(RemittanceRow.practice_id == practice_id, day >= window.start, day <= window.end)
+        .group_by(day)
     ):
-        on = days.get(rid)
-        if on is not None:
-            counts[month_of(as_date(on))].payments += money(paid)
+        counts[month_of(as_date(on))].payments += money(paid)
 
 
 def _denials(session: Session, practice_id: int, window: Window, counts: Counts) -> None:
