@@ -73,11 +73,6 @@ def upgrade() -> None:
         .group_by(line.c.claim_id)
         .subquery()
     )
-    bind.execute(
-        claim.update()
-        .where(claim.c.id == lines.c.claim_id)
-        .values(line_count=lines.c.n, line_charge=lines.c.total)
-    )
     last = (
         sa.select(sa.func.max(scrub.c.id).label("id"))
         .where(scrub.c.trigger == "ingest")
@@ -87,8 +82,20 @@ def upgrade() -> None:
     status = (
         sa.select(scrub.c.claim_id, scrub.c.status).join(last, last.c.id == scrub.c.id).subquery()
     )
+    # One pass over the claims (each UPDATE rewrites every claim row and its indexes).
+    both = (
+        sa.select(claim.c.id, lines.c.n, lines.c.total, status.c.status)
+        .select_from(
+            claim.outerjoin(lines, lines.c.claim_id == claim.c.id).outerjoin(
+                status, status.c.claim_id == claim.c.id
+            )
+        )
+        .subquery()
+    )
     bind.execute(
-        claim.update().where(claim.c.id == status.c.claim_id).values(ingest_status=status.c.status)
+        claim.update()
+        .where(claim.c.id == both.c.id)
+        .values(line_count=both.c.n, line_charge=both.c.total, ingest_status=both.c.status)
     )
     paid = (
         sa.select(remit.c.remittance_id, sa.func.sum(remit.c.paid).label("paid"))
