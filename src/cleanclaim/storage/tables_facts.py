@@ -22,7 +22,10 @@ class ClaimFactRow(Owned, Base):
     __tablename__ = "claim_fact"
     __table_args__ = (
         Index("ix_claim_fact_day", "practice_id", "record_day"),
-        Index("ix_claim_fact_family", "family_id"),
+        # Both directions between a claim version and its family, read from the indexes
+        # alone (the rows carry diagnosis codes and providers).
+        Index("ix_claim_fact_family", "family_id", "claim_id"),
+        Index("ix_claim_fact_claim_family", "claim_id", "family_id"),
     )
 
     claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), primary_key=True)
