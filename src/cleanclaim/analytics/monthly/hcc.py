@@ -90,9 +90,11 @@ def hcc_recapture(
         rows.sort(key=lambda r: (r[2], r[1]))
         if (rows[-1][9] or "").upper() not in MEDICARE:
             continue
-        kept = [r for r in rows if eligible(r)]
-        prior_rows = [r for r in kept if r[2].year == year - 1]
-        if not prior_rows or kept[-1][2].year != year:  # kept is in date order
+        # The rows run from 1 January of the prior year: each is of the prior year or this
+        # one. The prior year's eligible rows first: most patients have no chronic HCC due,
+        # and this year's rows are judged only for those who do.
+        prior_rows = [r for r in rows if r[2].year != year and eligible(r)]
+        if not prior_rows:
             continue
         found: set[str] = set()
         for row in prior_rows:
@@ -101,9 +103,12 @@ def hcc_recapture(
         due = len(table.apply_hierarchies(found))
         if not due:
             continue
-        # Records only for the patients with chronic HCCs due (most have none).
+        current_rows = [r for r in rows if r[2].year == year and eligible(r)]
+        if not current_rows:
+            continue
+        # Records only for the patients with chronic HCCs due.
         prior = [_record(r) for r in prior_rows]
-        current = [_record(r) for r in kept if r[2].year == year]
+        current = [_record(r) for r in current_rows]
         gaps = recapture_gaps(prior, current, view_for, current[-1].day, current[-1], value=False)
         npi = current[-1].provider_npi
         before = out.get(npi, (0, 0))
