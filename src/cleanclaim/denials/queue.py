@@ -183,7 +183,9 @@ def _open_denials(practice_id: int) -> Select[*tuple[Any, ...]]:
     """
     later = aliased(ClaimRow)
     # Read through the small indexes ix_claim_original and ix_remit_claim_previous; no
-    # practice condition is needed: a later row names a row of its own practice.
+    # practice condition is needed: a later row names a row of its own practice. The
+    # superseded test is on the denial's column, so that PostgreSQL filters the denials and
+    # then probes remit_claim by key, instead of hashing all of remit_claim to filter it.
     originals = select(ClaimRow.original_id).where(ClaimRow.original_id.is_not(None))
     superseded = select(RemitClaimRow.previous_id).where(RemitClaimRow.previous_id.is_not(None))
     has_later = (
@@ -215,7 +217,7 @@ def _open_denials(practice_id: int) -> Select[*tuple[Any, ...]]:
         .where(DenialRow.practice_id == practice_id, DenialRow.superseded_by.is_(None),
                DenialRow.denial.is_(True), DenialRow.counted.is_(True),
                DenialRow.root_cause.not_in(("payer-error", "not-a-denial")),
-               RemitClaimRow.id.not_in(superseded),
+               DenialRow.remit_claim_id.not_in(superseded),
                or_(ClaimRow.id.is_(None), not_(worked)))
         .order_by(DenialRow.id)
     )  # fmt: skip
