@@ -22,8 +22,9 @@ def _marks(w: World) -> list[tuple[str, str, bool]]:
     """(CLP01, chain role, initial) of every stored 835 claim, in the order stored."""
     with session_scope(w.engine) as s:
         rows = s.execute(
-            select(RemitClaimRow.clp01, RemitClaimRow.chain_role, RemitClaimRow.initial)
-            .order_by(RemitClaimRow.id)
+            select(RemitClaimRow.clp01, RemitClaimRow.chain_role, RemitClaimRow.initial).order_by(
+                RemitClaimRow.id
+            )
         ).all()
     return [tuple(r) for r in rows]
 

@@ -27,7 +27,9 @@ def _feed(w: World) -> None:
         paid_on=dt.date(2026, 4, 20),
     )  # fmt: skip
     w.submit(claim("T2", "80.00", frequency="7", original_reference="PCN2"), on=dt.date(2026, 5, 1))
-    w.remit(clp("T2", "1", svc(0, "80.00"), pcn="PCN3", frequency="7"), paid_on=dt.date(2026, 5, 20))
+    w.remit(
+        clp("T2", "1", svc(0, "80.00"), pcn="PCN3", frequency="7"), paid_on=dt.date(2026, 5, 20)
+    )
 
 
 def _stored(w: World) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
@@ -56,9 +58,9 @@ def _defined(w: World) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
                 )
             )
             claims.append((row.clm01, row.version, n, total, status))
+        paid = select(func.sum(RemitClaimRow.paid))
         remits = [
-            (s.scalar(select(func.sum(RemitClaimRow.paid)).where(
-                RemitClaimRow.remittance_id == rid)),)  # fmt: skip
+            (s.scalar(paid.where(RemitClaimRow.remittance_id == rid)),)
             for rid in s.scalars(select(RemittanceRow.id).order_by(RemittanceRow.id))
         ]
     return claims, remits
