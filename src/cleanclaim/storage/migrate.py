@@ -34,6 +34,16 @@ def upgrade(engine: Engine | None = None, revision: str = "head") -> str | None:
     return current_revision(engine)
 
 
+def downgrade(engine: Engine | None = None, revision: str = "-1") -> str | None:
+    """Migrate the database back to ``revision``; returns the revision now current."""
+    engine = engine or get_engine()
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
+    return current_revision(engine)
+
+
 def current_revision(engine: Engine | None = None) -> str | None:
     """The revision the database is at (``None`` before the first migration)."""
     engine = engine or get_engine()
