@@ -22,7 +22,7 @@ from cleanclaim.storage.tables_x12 import RemitClaimRow
 ORIGINAL = "original"
 
 
-def first_of_families(families: Sequence[int]) -> Select[int]:
+def _first_of_families(families: Sequence[int]) -> Select[int]:
     """``SELECT min(remit_claim.id)`` per family in ``families``, over original (not
     reversal or correction) 835 claims, through the family index of ``claim_fact``."""
     return (
@@ -51,7 +51,7 @@ def mark_initial(session: Session, ids: Sequence[int]) -> int:
     if not families:
         return 0
     new = set(ids)
-    first = sorted(i for i in session.scalars(first_of_families(families)) if i in new)
+    first = sorted(i for i in session.scalars(_first_of_families(families)) if i in new)
     if first:
         session.execute(
             update(RemitClaimRow)

@@ -22,6 +22,7 @@ from typing import Any, Literal, get_args, get_origin
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from cleanclaim.claims.lifecycle import ensure_salt, insert_returning_ids, table_of
 from cleanclaim.claims.model import Claim
@@ -208,6 +209,8 @@ def _keep_ingest_status(
     by_status: dict[str, list[int]] = {}
     for row, result in scrubbed:
         by_status.setdefault(result.status.value, []).append(row.id)
+        # The loaded row shows the stored value too, without a flush of its own.
+        set_committed_value(row, "ingest_status", result.status.value)
     for status, ids in sorted(by_status.items()):
         session.execute(
             update(ClaimRow)

@@ -95,7 +95,12 @@ def upgrade() -> None:
     bind.execute(
         claim.update()
         .where(claim.c.id == both.c.id)
-        .values(line_count=both.c.n, line_charge=both.c.total, ingest_status=both.c.status)
+        .values(
+            # a claim without lines gets 0, as ingest writes it
+            line_count=sa.func.coalesce(both.c.n, 0),
+            line_charge=sa.func.coalesce(both.c.total, 0),
+            ingest_status=both.c.status,
+        )
     )
     paid = (
         sa.select(remit.c.remittance_id, sa.func.sum(remit.c.paid).label("paid"))
