@@ -38,82 +38,116 @@ def hcc_recapture(
     session: Session, practice_id: int, store: CodesetStore, month: Month
 ) -> tuple[dict[str, tuple[int, int]], list[str]]:
     """Provider NPI -> (HCCs due, recaptured), and notes on what could not be judged."""
-    from cleanclaim.codesets.loaders.hcc import chronic_hccs, ra_eligible_procedures
-    from cleanclaim.edits.hcc_history import recapture_gaps
-    from cleanclaim.edits.rules.hcc_capture import ra_eligibility
-
-    year = month.year
     end = last_day(month)
-    views: dict[dt.date, CodesetView] = {}
-    notes: list[str] = []
-
-    def view_for(day: dt.date) -> CodesetView:
-        if day not in views:
-            views[day] = CodesetView(store, day)
-        return views[day]
-
-    procedures: dict[dt.date, frozenset[str] | None] = {}
-    year_tables: dict[dt.date, HccTable] = {}
-    mapped: dict[tuple[int, str], list[str]] = {}
-    judged: dict[tuple[Any, ...], bool] = {}
-
-    def eligible(row: _Row) -> bool:
-        day = row[2]
-        if day not in procedures:
-            procedures[day] = ra_eligible_procedures(view_for(day)).value
-        listed = procedures[day]
-        # The verdict depends only on these (the year only words the notes); claims share
-        # them, so a record is built only for a combination not judged yet.
-        key = (id(listed), row[5], row[6], row[7], row[4])
-        if key not in judged:
-            judged[key] = ra_eligibility(_record(row), listed).eligible
-        return judged[key]
-
-    table, _ = view_for(end).table("hcc")
+    judge = _Judge(store, month.year)
+    table = judge.own_table(end)
     if table is None:
-        notes.append(f"no CMS-HCC table in force on {end.isoformat()}: HCC recapture not shown")
-        return {}, notes
-    chronic = chronic_hccs()
-    fallback = table
-
-    def chronic_of(day: dt.date, code: str) -> list[str]:
-        if day not in year_tables:
-            year_tables[day] = view_for(day).table("hcc")[0] or fallback
-        key = (id(year_tables[day]), code)
-        if key not in mapped:
-            mapped[key] = [h for h in year_tables[day].hccs_for(code) if h in chronic]
-        return mapped[key]
-
+        return {}, [f"no CMS-HCC table in force on {end.isoformat()}: HCC recapture not shown"]
     out: dict[str, tuple[int, int]] = {}
-    by_patient = _records(session, practice_id, dt.date(year - 1, 1, 1), end, year)
+    by_patient = _records(session, practice_id, dt.date(month.year - 1, 1, 1), end, month.year)
     for rows in by_patient.values():
         rows.sort(key=lambda r: (r[2], r[1]))
         if (rows[-1][9] or "").upper() not in MEDICARE:
             continue
+        found = judge.patient(rows, table)
+        if found is not None:
+            npi, due, recaptured = found
+            before = out.get(npi, (0, 0))
+            out[npi] = (before[0] + due, before[1] + recaptured)
+    return out, []
+
+
+class _Judge:
+    """Judges one patient's rows; remembers what rows share (code-set views by day,
+    eligibility verdicts, each code's HCCs per table), because patients code the same
+    diagnoses on the same kinds of claim again and again."""
+
+    def __init__(self, store: CodesetStore, year: int) -> None:
+        from cleanclaim.codesets.loaders.hcc import chronic_hccs
+
+        self.store, self.year = store, year
+        self.chronic = chronic_hccs()
+        self.views: dict[dt.date, CodesetView] = {}
+        self.tables: dict[dt.date, HccTable | None] = {}
+        self.procedures: dict[dt.date, frozenset[str] | None] = {}
+        self.judged: dict[tuple[Any, ...], bool] = {}
+        self.mapped: dict[tuple[int, str], tuple[str, ...]] = {}
+        self.mapped_chronic: dict[tuple[int, str], tuple[str, ...]] = {}
+
+    def view(self, day: dt.date) -> CodesetView:
+        if day not in self.views:
+            self.views[day] = CodesetView(self.store, day)
+        return self.views[day]
+
+    def own_table(self, day: dt.date) -> HccTable | None:
+        """The CMS-HCC table in force on ``day``, if one is loaded."""
+        if day not in self.tables:
+            self.tables[day] = self.view(day).table("hcc")[0]
+        return self.tables[day]
+
+    def eligible(self, row: _Row) -> bool:
+        from cleanclaim.codesets.loaders.hcc import ra_eligible_procedures
+        from cleanclaim.edits.rules.hcc_capture import ra_eligibility
+
+        day = row[2]
+        if day not in self.procedures:
+            self.procedures[day] = ra_eligible_procedures(self.view(day)).value
+        listed = self.procedures[day]
+        # The verdict depends only on these (the year only words the notes); claims share
+        # them, so a record is built only for a combination not judged yet.
+        key = (id(listed), row[5], row[6], row[7], row[4])
+        if key not in self.judged:
+            self.judged[key] = ra_eligibility(_record(row), listed).eligible
+        return self.judged[key]
+
+    def hccs(self, table: HccTable, code: str) -> tuple[str, ...]:
+        key = (id(table), code)
+        if key not in self.mapped:
+            self.mapped[key] = tuple(table.hccs_for(code))
+        return self.mapped[key]
+
+    def chronic_of(self, rows: list[_Row], fallback: HccTable) -> set[str]:
+        """Chronic HCCs of ``rows``, each mapped with the table of its day (``fallback``
+        for a day no table covers)."""
+        found: set[str] = set()
+        for row in rows:
+            table = self.own_table(row[2]) or fallback
+            for code in row[3].split() if row[3] else ():
+                key = (id(table), code)
+                if key not in self.mapped_chronic:
+                    self.mapped_chronic[key] = tuple(
+                        h for h in self.hccs(table, code) if h in self.chronic
+                    )
+                found.update(self.mapped_chronic[key])
+        return found
+
+    def patient(self, rows: list[_Row], table: HccTable) -> tuple[str, int, int] | None:
+        """(provider NPI, HCCs due, recaptured) of one Medicare patient's rows sorted by
+        day, or ``None`` when nothing is due; ``table`` is the one in force at the end."""
         # The rows run from 1 January of the prior year: each is of the prior year or this
         # one. The prior year's eligible rows first: most patients have no chronic HCC due,
         # and this year's rows are judged only for those who do.
-        prior_rows = [r for r in rows if r[2].year != year and eligible(r)]
-        if not prior_rows:
-            continue
-        found: set[str] = set()
-        for row in prior_rows:
-            for code in row[3].split() if row[3] else ():
-                found.update(chronic_of(row[2], code))
-        due = len(table.apply_hierarchies(found))
+        year = self.year
+        prior = [r for r in rows if r[2].year != year and self.eligible(r)]
+        if not prior:
+            return None
+        due = len(table.apply_hierarchies(self.chronic_of(prior, table)))
         if not due:
-            continue
-        current_rows = [r for r in rows if r[2].year == year and eligible(r)]
-        if not current_rows:
-            continue
-        # Records only for the patients with chronic HCCs due.
-        prior = [_record(r) for r in prior_rows]
-        current = [_record(r) for r in current_rows]
-        gaps = recapture_gaps(prior, current, view_for, current[-1].day, current[-1], value=False)
-        npi = current[-1].provider_npi
-        before = out.get(npi, (0, 0))
-        out[npi] = (before[0] + due, before[1] + due - len(gaps))
-    return out, notes
+            return None
+        current = [r for r in rows if r[2].year == year and self.eligible(r)]
+        if not current:
+            return None
+        latest = current[-1]
+        # As HC102 (``recapture_gaps``) judges it, with the table of the latest encounter.
+        on = self.own_table(latest[2])
+        gaps = 0
+        if on is not None:
+            kept = set(on.apply_hierarchies(self.chronic_of(prior, on)))
+            now = {
+                h for r in current for c in (r[3].split() if r[3] else ()) for h in self.hccs(on, c)
+            }
+            gaps = sum(1 for h in kept if h not in now and h in on.apply_hierarchies(now | {h}))
+        return latest[8] or "", due, due - gaps
 
 
 def _records(
