@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -29,9 +30,10 @@ if TYPE_CHECKING:
 
 MEDICARE = frozenset({"MA", "MB", "16"})
 
-_Row = tuple[Any, ...]
-"""A ``claim_fact`` row of :func:`_records`: patient key, claim key, day, ICD-10-CM codes,
-procedures, claim type, type of bill, taxonomy, provider NPI, filing indicator."""
+_Row = Sequence[Any]
+"""A ``claim_fact`` row of :func:`_records`: patient key, claim key, day, procedures, claim
+type, type of bill, taxonomy (what decides eligibility, together), ICD-10-CM codes,
+provider NPI, filing indicator."""
 
 
 def hcc_recapture(
@@ -63,14 +65,16 @@ class _Judge:
     diagnoses on the same kinds of claim again and again."""
 
     def __init__(self, store: CodesetStore, year: int) -> None:
-        from cleanclaim.codesets.loaders.hcc import chronic_hccs
+        from cleanclaim.codesets.loaders.hcc import chronic_hccs, ra_eligible_procedures
+        from cleanclaim.edits.rules.hcc_capture import ra_eligibility
 
         self.store, self.year = store, year
+        self._procedures, self._eligibility = ra_eligible_procedures, ra_eligibility
         self.chronic = chronic_hccs()
         self.views: dict[dt.date, CodesetView] = {}
         self.tables: dict[dt.date, HccTable | None] = {}
         self.procedures: dict[dt.date, frozenset[str] | None] = {}
-        self.judged: dict[tuple[Any, ...], bool] = {}
+        self.judged: dict[Sequence[Any], bool] = {}
         self.mapped: dict[tuple[int, str], tuple[str, ...]] = {}
         self.mapped_chronic: dict[tuple[int, str], tuple[str, ...]] = {}
 
@@ -86,19 +90,18 @@ class _Judge:
         return self.tables[day]
 
     def eligible(self, row: _Row) -> bool:
-        from cleanclaim.codesets.loaders.hcc import ra_eligible_procedures
-        from cleanclaim.edits.rules.hcc_capture import ra_eligibility
-
-        day = row[2]
-        if day not in self.procedures:
-            self.procedures[day] = ra_eligible_procedures(self.view(day)).value
-        listed = self.procedures[day]
-        # The verdict depends only on these (the year only words the notes); claims share
-        # them, so a record is built only for a combination not judged yet.
-        key = (id(listed), row[5], row[6], row[7], row[4])
-        if key not in self.judged:
-            self.judged[key] = ra_eligibility(_record(row), listed).eligible
-        return self.judged[key]
+        # The verdict depends only on the day, procedures, claim type, type of bill and
+        # taxonomy (row[2:7]); claims share them, so each combination is judged once.
+        key = row[2:7]
+        verdict = self.judged.get(key)
+        if verdict is None:
+            day = row[2]
+            if day not in self.procedures:
+                self.procedures[day] = self._procedures(self.view(day)).value
+            verdict = self.judged[key] = self._eligibility(
+                _record(row), self.procedures[day]
+            ).eligible
+        return verdict
 
     def hccs(self, table: HccTable, code: str) -> tuple[str, ...]:
         key = (id(table), code)
@@ -112,13 +115,18 @@ class _Judge:
         found: set[str] = set()
         for row in rows:
             table = self.own_table(row[2]) or fallback
-            for code in row[3].split() if row[3] else ():
-                key = (id(table), code)
-                if key not in self.mapped_chronic:
-                    self.mapped_chronic[key] = tuple(
-                        h for h in self.hccs(table, code) if h in self.chronic
-                    )
-                found.update(self.mapped_chronic[key])
+            # Claims repeat the same diagnosis lists: each is mapped once per table.
+            key = (id(table), row[7])
+            if key not in self.mapped_chronic:
+                self.mapped_chronic[key] = tuple(
+                    {
+                        h
+                        for code in (row[7].split() if row[7] else ())
+                        for h in self.hccs(table, code)
+                        if h in self.chronic
+                    }
+                )
+            found.update(self.mapped_chronic[key])
         return found
 
     def patient(self, rows: list[_Row], table: HccTable) -> tuple[str, int, int] | None:
@@ -131,7 +139,8 @@ class _Judge:
         prior = [r for r in rows if r[2].year != year and self.eligible(r)]
         if not prior:
             return None
-        due = len(table.apply_hierarchies(self.chronic_of(prior, table)))
+        found = self.chronic_of(prior, table)
+        due = len(table.apply_hierarchies(found))
         if not due:
             return None
         current = [r for r in rows if r[2].year == year and self.eligible(r)]
@@ -142,9 +151,10 @@ class _Judge:
         on = self.own_table(latest[2])
         gaps = 0
         if on is not None:
-            kept = set(on.apply_hierarchies(self.chronic_of(prior, on)))
+            mapped = self.chronic_of(prior, on) if on is not table else found
+            kept = set(on.apply_hierarchies(mapped))
             now = {
-                h for r in current for c in (r[3].split() if r[3] else ()) for h in self.hccs(on, c)
+                h for r in current for c in (r[7].split() if r[7] else ()) for h in self.hccs(on, c)
             }
             gaps = sum(1 for h in kept if h not in now and h in on.apply_hierarchies(now | {h}))
         return latest[8] or "", due, due - gaps
@@ -183,11 +193,11 @@ def _records(
                 ClaimFactRow.patient_key,
                 ClaimFactRow.claim_key,
                 ClaimFactRow.record_day,
-                ClaimFactRow.dx_codes,
                 ClaimFactRow.procedures,
                 ClaimFactRow.claim_type,
                 ClaimFactRow.bill_type,
                 ClaimFactRow.provider_taxonomy,
+                ClaimFactRow.dx_codes,
                 ClaimFactRow.provider_npi,
                 ClaimFactRow.filing_indicator,
             ).where(
@@ -204,13 +214,13 @@ def _records(
     )
     for row in rows:
         if row[0] is not None:  # excluded by the query (IN); for the type checker
-            out[row[0]].append(tuple(row))
+            out[row[0]].append(row)
     return out
 
 
 def _record(row: _Row) -> DxRecord:
     """The :class:`DxRecord` of one row of :func:`_records`."""
-    _, key, day, codes, procedures, kind, bill, taxonomy, npi, filing = row
+    _, key, day, procedures, kind, bill, taxonomy, codes, npi, filing = row
     return DxRecord(
         claim_key=key,
         day=day,
