@@ -302,8 +302,10 @@ def work_rows(
     work log."""
     out: dict[str, list[Work]] = {}
     w = WorkLogRow
+    # No ORDER BY: :func:`pick` orders a claim's rows by ``coded_at``, unique per claim
+    # (``uq_work_log_claim_coded``), and a sort of every row read would cost more than that.
     query = select(w.claim_id, w.claim_key, w.registrar, w.coder, w.biller, w.coded_at,
-                   w.billed_at).where(w.practice_id == practice_id).order_by(w.id)  # fmt: skip
+                   w.billed_at).where(w.practice_id == practice_id)  # fmt: skip
     if selection is not None and len(clm01s) > CHUNK:
         chunks = [query.where(w.claim_id.in_(selection.scalar_subquery()))]
     else:

@@ -35,6 +35,7 @@ from cleanclaim.storage.tables_facts import ClaimFactRow
 from cleanclaim.storage.tables_x12 import MONEY, ClaimRow, RemitClaimRow, RemittanceRow
 
 PAID, OVERTURNED, UPHELD, ABANDONED = "paid", "overturned", "upheld", "abandoned"
+ZERO = Decimal("0.00")
 WRITTEN_OFF = (UPHELD, ABANDONED)
 
 
@@ -96,7 +97,7 @@ def episodes(session: Session, practice_id: int, *, through: dt.date) -> list[Ep
         )
         .where(current, DenialRow.claim_id.is_not(None))
         .group_by(DenialRow.remit_claim_id)
-    ):
+    ).all():
         denied[rc_id] = (money(amount), n, bool(not_appealable), payer or "")
     fams = (
         select(ClaimFactRow.family_id.label("fam"))
@@ -123,11 +124,14 @@ def episodes(session: Session, practice_id: int, *, through: dt.date) -> list[Ep
         .join(RemittanceRow, RemittanceRow.id == RemitClaimRow.remittance_id)
     )
     chains: dict[tuple[int, str], list[_Remit]] = defaultdict(list)
-    for rc_id, fam, payer, on, paid, role, service, claim_payer in conn.execute(versions):
+    for rc_id, fam, payer, on, paid, role, service, claim_payer in conn.execute(versions).all():
         when = None if on is None else as_date(on)
         if role == "reversal" or when is None or when > through:
             continue
-        remit = _Remit(rc_id, payer, when, money(paid), service=service, claim_payer_id=claim_payer)
+        # Only compared with zero: no need to round what the column holds in cents.
+        remit = _Remit(
+            rc_id, payer, when, paid or ZERO, service=service, claim_payer_id=claim_payer
+        )
         if rc_id in denied:
             remit.denied, remit.carcs, remit.barred, remit.payer_key = denied[rc_id]
         chains[(fam, payer)].append(remit)
