@@ -167,23 +167,39 @@ def _initial_denials(session: Session, practice_id: int, window: Window, counts:
         DenialRow.remit_date >= window.start,
         DenialRow.remit_date <= window.end,
     )
-    # The initial adjudications are marked when stored (``remit_claim.initial``).
-    rows = session.connection().execute(
-        select(
-            DenialRow.remit_date,
-            DenialRow.remit_claim_id,
-            RemitClaimRow.charge,
-            DenialRow.line_denied,
-            DenialRow.remit_line_id,
-            RemitLineRow.charge,
+    # The initial adjudications are marked when stored (``remit_claim.initial``). The 835
+    # claim and line are looked up by key for each of the window's denials (correlated
+    # subqueries): PostgreSQL would otherwise hash both whole tables, on parallel workers
+    # that the report's other parts need.
+    initial_charge = (
+        select(RemitClaimRow.charge)
+        .where(RemitClaimRow.id == DenialRow.remit_claim_id, RemitClaimRow.initial.is_(True))
+        .scalar_subquery()
+    )
+    line_charge = (
+        select(RemitLineRow.charge)
+        .where(RemitLineRow.id == DenialRow.remit_line_id)
+        .scalar_subquery()
+    )
+    rows = (
+        session.connection()
+        .execute(
+            select(
+                DenialRow.remit_date,
+                DenialRow.remit_claim_id,
+                initial_charge,
+                DenialRow.line_denied,
+                DenialRow.remit_line_id,
+                line_charge,
+            ).where(current, DenialRow.remit_claim_id.is_not(None))
         )
-        .join(RemitClaimRow, RemitClaimRow.id == DenialRow.remit_claim_id)
-        .outerjoin(RemitLineRow, RemitLineRow.id == DenialRow.remit_line_id)
-        .where(current, RemitClaimRow.initial.is_(True))
+        .all()
     )
     claims: dict[Month, dict[int | None, Decimal]] = defaultdict(dict)
     lines: dict[Month, dict[int, Decimal]] = defaultdict(dict)
     for day, rc_id, rc_charge, line_denied, line_id, line_charge in rows:
+        if rc_charge is None:  # not the family's initial adjudication (charge is NOT NULL)
+            continue
         month = month_of(day)
         claims[month][rc_id] = money(rc_charge)
         if line_denied and line_id is not None:
