@@ -77,6 +77,7 @@ class _Judge:
         self.judged: dict[Sequence[Any], bool] = {}
         self.mapped: dict[tuple[int, str], tuple[str, ...]] = {}
         self.mapped_chronic: dict[tuple[int, str], tuple[str, ...]] = {}
+        self.kept: dict[tuple[int, frozenset[str]], frozenset[str]] = {}
 
     def view(self, day: dt.date) -> CodesetView:
         if day not in self.views:
@@ -102,6 +103,13 @@ class _Judge:
                 _record(row), self.procedures[day]
             ).eligible
         return verdict
+
+    def ranked(self, table: HccTable, hccs: set[str]) -> frozenset[str]:
+        """``table.apply_hierarchies(hccs)``: patients share the same few sets."""
+        key = (id(table), frozenset(hccs))
+        if key not in self.kept:
+            self.kept[key] = frozenset(table.apply_hierarchies(hccs))
+        return self.kept[key]
 
     def hccs(self, table: HccTable, code: str) -> tuple[str, ...]:
         key = (id(table), code)
@@ -140,7 +148,7 @@ class _Judge:
         if not prior:
             return None
         found = self.chronic_of(prior, table)
-        due = len(table.apply_hierarchies(found))
+        due = len(self.ranked(table, found))
         if not due:
             return None
         current = [r for r in rows if r[2].year == year and self.eligible(r)]
@@ -152,11 +160,11 @@ class _Judge:
         gaps = 0
         if on is not None:
             mapped = self.chronic_of(prior, on) if on is not table else found
-            kept = set(on.apply_hierarchies(mapped))
+            kept = self.ranked(on, mapped)
             now = {
                 h for r in current for c in (r[7].split() if r[7] else ()) for h in self.hccs(on, c)
             }
-            gaps = sum(1 for h in kept if h not in now and h in on.apply_hierarchies(now | {h}))
+            gaps = sum(1 for h in kept if h not in now and h in self.ranked(on, now | {h}))
         return latest[8] or "", due, due - gaps
 
 
