@@ -30,9 +30,10 @@ if TYPE_CHECKING:
 
 MEDICARE = frozenset({"MA", "MB", "16"})
 
+_UNSEEN = object()
 _Row = Sequence[Any]
 """A ``claim_fact`` row of :func:`_records`: patient key, claim key, day, procedures, claim
-type, type of bill, taxonomy (what decides eligibility, together), ICD-10-CM codes,
+type, type of bill, taxonomy (with the year, what decides eligibility), ICD-10-CM codes,
 provider NPI, filing indicator."""
 
 
@@ -73,8 +74,9 @@ class _Judge:
         self.chronic = chronic_hccs()
         self.views: dict[dt.date, CodesetView] = {}
         self.tables: dict[dt.date, HccTable | None] = {}
-        self.procedures: dict[dt.date, frozenset[str] | None] = {}
-        self.judged: dict[Sequence[Any], bool] = {}
+        self.procedures: dict[dt.date, Any] = {}
+        """Eligible procedures of each day's year (``None``: no list loaded)."""
+        self.judged: dict[tuple[Any, ...], bool] = {}
         self.mapped: dict[tuple[int, str], tuple[str, ...]] = {}
         self.mapped_chronic: dict[tuple[int, str], tuple[str, ...]] = {}
         self.kept: dict[tuple[int, frozenset[str]], frozenset[str]] = {}
@@ -91,17 +93,17 @@ class _Judge:
         return self.tables[day]
 
     def eligible(self, row: _Row) -> bool:
-        # The verdict depends only on the day, procedures, claim type, type of bill and
-        # taxonomy (row[2:7]); claims share them, so each combination is judged once.
-        key = row[2:7]
+        # The verdict depends only on the year's list of eligible procedures and on the
+        # row's procedures, claim type, type of bill and taxonomy (row[3:7]); claims share
+        # them, so each combination is judged once.
+        day = row[2]
+        listed = self.procedures.get(day, _UNSEEN)
+        if listed is _UNSEEN:
+            listed = self.procedures[day] = self._procedures(self.view(day)).value
+        key = (id(listed), row[3], row[4], row[5], row[6])
         verdict = self.judged.get(key)
         if verdict is None:
-            day = row[2]
-            if day not in self.procedures:
-                self.procedures[day] = self._procedures(self.view(day)).value
-            verdict = self.judged[key] = self._eligibility(
-                _record(row), self.procedures[day]
-            ).eligible
+            verdict = self.judged[key] = self._eligibility(_record(row), listed).eligible
         return verdict
 
     def ranked(self, table: HccTable, hccs: set[str]) -> frozenset[str]:
