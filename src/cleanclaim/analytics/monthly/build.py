@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from cleanclaim.analytics.monthly.concurrent import Parts
 from cleanclaim.analytics.monthly.counts import read_counts, remit_day
-from cleanclaim.analytics.monthly.extras import OWNERS, coverage_rows, queue_rows
+from cleanclaim.analytics.monthly.extras import OWNERS, coverage_rows, queue_rows, scrub_coverage
 from cleanclaim.analytics.monthly.hcc import hcc_recapture
 from cleanclaim.analytics.monthly.headline import headline, headline_values
 from cleanclaim.analytics.monthly.parties import (
@@ -118,6 +118,7 @@ def _build(
     month_part = parts.add(lambda s: read_month(s, practice_id, month))
     scrubs_part = parts.add(scrubs)
     queue_part = parts.add(lambda s: queue_rows(s, practice_id, through, OWNERS))
+    coverage_part = parts.add(lambda s: scrub_coverage(s, practice_id, month))
     parts.run()
     hcc, hcc_notes = hcc_part.value
     denials = month_part.value
@@ -148,7 +149,7 @@ def _build(
         training=training_targets(denials, scrubbed, table),
         provider_hygiene=provider_hygiene(scrubbed, hcc),
         work_queue=work,
-        coverage=coverage_rows(session, practice_id, store, month, denials),
+        coverage=coverage_rows(store, month, coverage_part.value, denials),
         synthetic=synthetic,
         notes=tuple(notes),
     )

@@ -176,7 +176,7 @@ def _initial_denials(session: Session, practice_id: int, window: Window, counts:
         .where(RemitClaimRow.id == DenialRow.remit_claim_id, RemitClaimRow.initial.is_(True))
         .scalar_subquery()
     )
-    line_charge = (
+    denied_line_charge = (
         select(RemitLineRow.charge)
         .where(RemitLineRow.id == DenialRow.remit_line_id)
         .scalar_subquery()
@@ -190,7 +190,7 @@ def _initial_denials(session: Session, practice_id: int, window: Window, counts:
                 initial_charge,
                 DenialRow.line_denied,
                 DenialRow.remit_line_id,
-                line_charge,
+                denied_line_charge,
             ).where(current, DenialRow.remit_claim_id.is_not(None))
         )
         .all()

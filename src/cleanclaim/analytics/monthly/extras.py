@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
@@ -105,29 +106,20 @@ def _worst(levels: list[Completeness]) -> Completeness:
     return min(levels, key=lambda c: _RANK[c]) if levels else Completeness.MISSING
 
 
-def coverage_rows(
-    session: Session, practice_id: int, store: CodesetStore, month: Month, denials: MonthDenials
-) -> tuple[CoverageRow, ...]:
-    """Code sets in force in the month, scrub checks that could not run, and inputs."""
+@dataclass(frozen=True)
+class ScrubCoverage:
+    """Scrub checks that could not run on the claim versions submitted in a month."""
+
+    scrubbed: int
+    missed: dict[str, int]
+    """Claims per check that could not run."""
+    reasons: dict[str, str]
+    """The reason the first such claim gives, per check."""
+
+
+def scrub_coverage(session: Session, practice_id: int, month: Month) -> ScrubCoverage:
+    """What the ingest scrubs of the month's claim versions could not check."""
     start, end = first_day(month), last_day(month)
-    report = coverage(store, start, end)
-    by_kind: dict[str, list[Completeness]] = defaultdict(list)
-    names: dict[str, list[str]] = defaultdict(list)
-    for r in report.releases:
-        by_kind[r.kind].append(r.completeness)
-        names[r.kind].append(r.version)
-    gaps: dict[str, list[str]] = defaultdict(list)
-    for g in report.gaps:
-        gaps[g.codeset].append(f"{g.start.isoformat()} to {g.end.isoformat()}")
-    rows: list[CoverageRow] = []
-    for kind in sorted(set(by_kind) | set(gaps)):
-        level = _worst(by_kind[kind]) if by_kind[kind] else Completeness.MISSING
-        if gaps[kind] and level is Completeness.FULL:
-            level = Completeness.PARTIAL
-        detail = ("no release for " + "; ".join(gaps[kind])) if gaps[kind] else "covers the month"
-        rows.append(
-            CoverageRow(f"Code set {kind}", ", ".join(names[kind]) or "none loaded", level, detail)
-        )
     scrubbed = 0
     missed: Counter[str] = Counter()
     reasons: dict[str, str] = {}
@@ -151,6 +143,33 @@ def coverage_rows(
         for entry in {e.get("check", "?"): e for e in entries or []}.values():
             missed[entry.get("check", "?")] += n
             reasons.setdefault(entry.get("check", "?"), str(entry.get("reason", "")))
+    return ScrubCoverage(scrubbed, dict(missed), reasons)
+
+
+def coverage_rows(
+    store: CodesetStore, month: Month, scrubs: ScrubCoverage, denials: MonthDenials
+) -> tuple[CoverageRow, ...]:
+    """Code sets in force in the month, scrub checks that could not run, and inputs."""
+    start, end = first_day(month), last_day(month)
+    report = coverage(store, start, end)
+    by_kind: dict[str, list[Completeness]] = defaultdict(list)
+    names: dict[str, list[str]] = defaultdict(list)
+    for r in report.releases:
+        by_kind[r.kind].append(r.completeness)
+        names[r.kind].append(r.version)
+    gaps: dict[str, list[str]] = defaultdict(list)
+    for g in report.gaps:
+        gaps[g.codeset].append(f"{g.start.isoformat()} to {g.end.isoformat()}")
+    rows: list[CoverageRow] = []
+    for kind in sorted(set(by_kind) | set(gaps)):
+        level = _worst(by_kind[kind]) if by_kind[kind] else Completeness.MISSING
+        if gaps[kind] and level is Completeness.FULL:
+            level = Completeness.PARTIAL
+        detail = ("no release for " + "; ".join(gaps[kind])) if gaps[kind] else "covers the month"
+        rows.append(
+            CoverageRow(f"Code set {kind}", ", ".join(names[kind]) or "none loaded", level, detail)
+        )
+    scrubbed, missed, reasons = scrubs.scrubbed, scrubs.missed, scrubs.reasons
     for check, n in sorted(missed.items()):
         reason = reasons[check]
         level = Completeness.MISSING if n == scrubbed else Completeness.PARTIAL
