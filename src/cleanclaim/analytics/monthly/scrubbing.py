@@ -33,7 +33,7 @@ from cleanclaim.analytics.monthly.parties import (
 from cleanclaim.analytics.monthly.periods import first_day, last_day
 from cleanclaim.analytics.report.base import Month
 from cleanclaim.analytics.report.rows import FindingOutcomeRow, ProviderHygieneRow, TrainingTarget
-from cleanclaim.denials.attribution import pick, work_rows
+from cleanclaim.denials.attribution import CHUNK, pick, work_rows
 from cleanclaim.denials.carc_table import DenialTable
 from cleanclaim.storage.tables_denials import DenialRow
 from cleanclaim.storage.tables_edits import ClaimScrubRow, FindingRow
@@ -84,24 +84,26 @@ def _submitted(practice_id: int, first: dt.date, last: dt.date) -> tuple[Any, ..
 def scrubbed_claims(session: Session, practice_id: int, month: Month) -> list[ScrubbedClaim]:
     """Claim versions submitted in ``month`` that have an ingest scrub."""
     submitted = _submitted(practice_id, first_day(month), last_day(month))
-    rows = session.execute(
+    claims = session.execute(
         select(
             ClaimRow.id,
-            func.coalesce(ClaimFactRow.family_id, ClaimRow.id),
             ClaimRow.version,
             ClaimRow.claim_key,
             ClaimRow.clm01,
             ClaimRow.submitted_on,
             ClaimRow.billing_npi,
-            func.coalesce(ClaimFactRow.diagnoses, 0),
             ClaimScrubRow.id,
-            *provider_columns(),
         )
         .join(ClaimScrubRow, ingest_scrub())
-        .outerjoin(ClaimFactRow, ClaimFactRow.claim_id == ClaimRow.id)
         .where(*submitted)
         .order_by(ClaimRow.id)
     ).all()
+    facts = _facts(session, [c[0] for c in claims])
+    rows = []
+    for cid, version, key, clm01, day, billing, scrub_id in claims:
+        fam, dx, *provider = facts.get(cid, _NO_FACT)
+        rows.append((cid, fam or cid, version, key, clm01, day, billing, dx or 0, scrub_id,
+                     *provider))  # fmt: skip
     found: dict[int, list[tuple[str, str, bool]]] = defaultdict(list)
     for scrub_id, rule, category, suppressed in session.execute(
         select(FindingRow.scrub_id, FindingRow.rule, FindingRow.category, FindingRow.suppressed)
@@ -135,6 +137,30 @@ def scrubbed_claims(session: Session, practice_id: int, month: Month) -> list[Sc
         )
         for cid, fam, version, key, clm01, day, _, dx, scrub_id, *_ in rows
     ]
+
+
+_NO_FACT = (None, 0, None, None, None, None, None)
+"""What :func:`_facts` gives a claim without a ``claim_fact`` row (its JSON names its
+provider: :func:`claim_providers`)."""
+
+
+def _facts(session: Session, claim_ids: list[int]) -> dict[int, tuple[Any, ...]]:
+    """Family, diagnosis count and :func:`provider_columns` of each claim's ``claim_fact``
+    row, read by key in chunks: joined to a month's claims, PostgreSQL would hash the whole
+    table (on parallel workers) rather than probe it once per claim."""
+    out: dict[int, tuple[Any, ...]] = {}
+    for start in range(0, len(claim_ids), CHUNK):
+        chunk = claim_ids[start : start + CHUNK]
+        for row in session.execute(
+            select(
+                ClaimFactRow.claim_id,
+                func.coalesce(ClaimFactRow.family_id, ClaimFactRow.claim_id),
+                ClaimFactRow.diagnoses,
+                *provider_columns(),
+            ).where(ClaimFactRow.claim_id.in_(chunk))
+        ):
+            out[row[0]] = tuple(row[1:])
+    return out
 
 
 @dataclass
