@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -26,21 +27,23 @@ def alembic_config(url: str | None = None) -> Config:
 
 def upgrade(engine: Engine | None = None, revision: str = "head") -> str | None:
     """Migrate the database to ``revision``; returns the revision now current."""
-    engine = engine or get_engine()
-    cfg = alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
-    return current_revision(engine)
+    return _migrate(command.upgrade, engine, revision)
 
 
 def downgrade(engine: Engine | None = None, revision: str = "-1") -> str | None:
     """Migrate the database back to ``revision``; returns the revision now current."""
+    return _migrate(command.downgrade, engine, revision)
+
+
+def _migrate(
+    step: Callable[[Config, str], None], engine: Engine | None, revision: str
+) -> str | None:
+    """Run an Alembic ``step`` to ``revision`` in one transaction of ``engine``."""
     engine = engine or get_engine()
     cfg = alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, revision)
+        step(cfg, revision)
     return current_revision(engine)
 
 
