@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
 MEDICARE = frozenset({"MA", "MB", "16"})
 
-_UNSEEN = object()
 _Row = Sequence[Any]
 """A ``claim_fact`` row of :func:`_records`: patient key, claim key, day, procedures, claim
 type, type of bill, taxonomy (with the year, what decides eligibility), ICD-10-CM codes,
@@ -61,9 +60,10 @@ def hcc_recapture(
 
 
 class _Judge:
-    """Judges one patient's rows; remembers what rows share (code-set views by day,
-    eligibility verdicts, each code's HCCs per table), because patients code the same
-    diagnoses on the same kinds of claim again and again."""
+    """Judges one patient's rows; remembers what rows share (code-set views and tables by
+    day, eligibility verdicts, each diagnosis list's chronic HCCs and each set's hierarchy
+    per table), because patients code the same diagnoses on the same kinds of claim again
+    and again."""
 
     def __init__(self, store: CodesetStore, year: int) -> None:
         from cleanclaim.codesets.loaders.hcc import chronic_hccs, ra_eligible_procedures
@@ -74,10 +74,9 @@ class _Judge:
         self.chronic = chronic_hccs()
         self.views: dict[dt.date, CodesetView] = {}
         self.tables: dict[dt.date, HccTable | None] = {}
-        self.procedures: dict[dt.date, Any] = {}
+        self.procedures: dict[dt.date, frozenset[str] | None] = {}
         """Eligible procedures of each day's year (``None``: no list loaded)."""
         self.judged: dict[tuple[Any, ...], bool] = {}
-        self.mapped: dict[tuple[int, str], tuple[str, ...]] = {}
         self.mapped_chronic: dict[tuple[int, str], tuple[str, ...]] = {}
         self.kept: dict[tuple[int, frozenset[str]], frozenset[str]] = {}
 
@@ -97,9 +96,9 @@ class _Judge:
         # row's procedures, claim type, type of bill and taxonomy (row[3:7]); claims share
         # them, so each combination is judged once.
         day = row[2]
-        listed = self.procedures.get(day, _UNSEEN)
-        if listed is _UNSEEN:
-            listed = self.procedures[day] = self._procedures(self.view(day)).value
+        if day not in self.procedures:
+            self.procedures[day] = self._procedures(self.view(day)).value
+        listed = self.procedures[day]
         key = (id(listed), row[3], row[4], row[5], row[6])
         verdict = self.judged.get(key)
         if verdict is None:
@@ -112,12 +111,6 @@ class _Judge:
         if key not in self.kept:
             self.kept[key] = frozenset(table.apply_hierarchies(hccs))
         return self.kept[key]
-
-    def hccs(self, table: HccTable, code: str) -> tuple[str, ...]:
-        key = (id(table), code)
-        if key not in self.mapped:
-            self.mapped[key] = tuple(table.hccs_for(code))
-        return self.mapped[key]
 
     def chronic_of(self, rows: list[_Row], fallback: HccTable) -> set[str]:
         """Chronic HCCs of ``rows``, each mapped with the table of its day (``fallback``
@@ -132,7 +125,7 @@ class _Judge:
                     {
                         h
                         for code in (row[7].split() if row[7] else ())
-                        for h in self.hccs(table, code)
+                        for h in table.hccs_for(code)
                         if h in self.chronic
                     }
                 )
@@ -164,7 +157,7 @@ class _Judge:
             mapped = self.chronic_of(prior, on) if on is not table else found
             kept = self.ranked(on, mapped)
             now = {
-                h for r in current for c in (r[7].split() if r[7] else ()) for h in self.hccs(on, c)
+                h for r in current for c in (r[7].split() if r[7] else ()) for h in on.hccs_for(c)
             }
             gaps = sum(1 for h in kept if h not in now and h in self.ranked(on, now | {h}))
         return latest[8] or "", due, due - gaps

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, aliased
 
 from cleanclaim.analytics.monthly.counts import ingest_scrub, money
@@ -102,8 +102,8 @@ def scrubbed_claims(session: Session, practice_id: int, month: Month) -> list[Sc
     rows = []
     for cid, version, key, clm01, day, billing, scrub_id in claims:
         fam, dx, *provider = facts.get(cid, _NO_FACT)
-        rows.append((cid, fam or cid, version, key, clm01, day, billing, dx or 0, scrub_id,
-                     *provider))  # fmt: skip
+        rows.append((cid, cid if fam is None else fam, version, key, clm01, day, billing,
+                     dx or 0, scrub_id, *provider))  # fmt: skip
     found: dict[int, list[tuple[str, str, bool]]] = defaultdict(list)
     for scrub_id, rule, category, suppressed in session.execute(
         select(FindingRow.scrub_id, FindingRow.rule, FindingRow.category, FindingRow.suppressed)
@@ -154,7 +154,7 @@ def _facts(session: Session, claim_ids: list[int]) -> dict[int, tuple[Any, ...]]
         for row in session.execute(
             select(
                 ClaimFactRow.claim_id,
-                func.coalesce(ClaimFactRow.family_id, ClaimFactRow.claim_id),
+                ClaimFactRow.family_id,
                 ClaimFactRow.diagnoses,
                 *provider_columns(),
             ).where(ClaimFactRow.claim_id.in_(chunk))
