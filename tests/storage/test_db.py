@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from cleanclaim.errors import NotFoundError, UsageError
 from cleanclaim.storage.accounts import actor, add_practice, add_user, get_practice
-from cleanclaim.storage.db import get_engine, is_sqlite, session_scope
+from cleanclaim.storage.db import get_engine, is_sqlite, refresh_statistics, session_scope
 from cleanclaim.storage.migrate import current_revision, head_revision, upgrade
 from cleanclaim.storage.models import AuditEvent, Practice
 
@@ -96,3 +96,19 @@ def test_failed_transaction_writes_nothing(db_url: str) -> None:
     with session_scope(engine) as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(Practice)) == 0
         assert s.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == 0
+
+
+def test_refresh_statistics_after_a_bulk_load(db_url: str) -> None:
+    engine = get_engine(db_url)
+    with session_scope(engine) as s:
+        for key in ("northside", "southside", "eastside"):
+            add_practice(s, key=key, name=key.title(), by="system")
+        practices = s.scalar(sa.select(sa.func.count()).select_from(Practice))
+    postgres = engine.dialect.name == "postgresql"
+    assert refresh_statistics(engine) is postgres
+    if postgres:  # the planner now knows the table's size (-1: never analysed)
+        with engine.connect() as conn:
+            tuples = conn.exec_driver_sql(
+                "SELECT reltuples FROM pg_class WHERE oid = 'practice'::regclass"
+            ).scalar()
+        assert tuples == practices

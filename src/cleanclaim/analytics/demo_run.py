@@ -99,7 +99,7 @@ def run_demo(
     from cleanclaim.denials.worklog import import_worklog
     from cleanclaim.payers.registry import import_file, seed_defaults
     from cleanclaim.storage.accounts import actor
-    from cleanclaim.storage.db import session_scope
+    from cleanclaim.storage.db import refresh_statistics, session_scope
     from cleanclaim.storage.migrate import upgrade
 
     opts = options or DemoOptions()
@@ -148,6 +148,7 @@ def run_demo(
             result.files_ingested += 1
         result.quarantined += len(report.quarantined)
     tell("Ingesting X12 files", len(files), len(files))
+    refresh_statistics()
     lap("ingest")
     tell("Importing the work log and the appeals", 0, 0)
     with session_scope() as session:
@@ -156,6 +157,7 @@ def run_demo(
         classify_practice(session, who.practice_id, user=user)
     with session_scope() as session:
         import_appeals_csv(session, who, practice_dir / "appeals.csv")
+    refresh_statistics()
     lap("worklog and appeals")
     tell("Classifying denials", 0, 0)
     with session_scope() as session:

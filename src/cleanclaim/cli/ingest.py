@@ -46,7 +46,7 @@ def ingest(
     from cleanclaim.claims.ingest import check_input, ingest_file
     from cleanclaim.cli.admin import upgrade_database
     from cleanclaim.storage.accounts import actor
-    from cleanclaim.storage.db import session_scope
+    from cleanclaim.storage.db import refresh_statistics, session_scope
 
     sizes = [check_input(path) for path in files]
     upgrade_database()
@@ -67,6 +67,8 @@ def ingest(
             tracker = _Tracker(bar, path.name, size)
             reports.append(ingest_file(path, who, progress=tracker))
             bar.remove_task(tracker.task)
+    if any(not r.duplicate for r in reports):
+        refresh_statistics()  # PostgreSQL: plan the next queries on the grown tables
     if format is Format.json:
         print_json({"files": [r.to_json() for r in reports]})
     else:

@@ -24,7 +24,7 @@ def import_(
     from cleanclaim.cli.admin import upgrade_database
     from cleanclaim.denials.worklog import WorklogError, import_worklog
     from cleanclaim.storage.accounts import actor
-    from cleanclaim.storage.db import session_scope
+    from cleanclaim.storage.db import refresh_statistics, session_scope
 
     upgrade_database()
     try:
@@ -36,6 +36,8 @@ def import_(
             sys.stderr.write(f"error: {message}\n")
         sys.stderr.write(f"error: {file}: nothing imported\n")
         raise typer.Exit(1) from None
+    if report.stored:
+        refresh_statistics()
     if format is Format.json:
         print_json(report.to_json())
         return
