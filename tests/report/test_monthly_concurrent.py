@@ -102,3 +102,25 @@ def test_a_failing_part_raises_in_the_caller(engine: sa.Engine) -> None:
         parts.add(boom)
         with pytest.raises(ValueError, match="part failed"):
             parts.run()
+
+
+def _jit(s: Session) -> str:
+    return str(s.scalar(sa.text("SELECT current_setting('jit')")))
+
+
+@pytest.mark.parametrize("written", [False, True], ids=["side-by-side", "in-the-callers-session"])
+def test_parts_run_without_jit_and_the_caller_gets_its_setting_back(
+    engine: sa.Engine, written: bool
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("jit is a PostgreSQL setting")
+    with Session(engine) as caller:
+        caller.execute(sa.text("SET jit = on"))  # whatever the server's default
+        if written:
+            caller.execute(PROBE.insert(), {"n": 100})
+        parts = Parts(caller)
+        seen = [parts.add(_jit) for _ in range(3)]
+        parts.run()
+        assert {r.value for r in seen} == {"off"}
+        assert _jit(caller) == "on"
+        caller.rollback()
