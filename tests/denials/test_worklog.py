@@ -13,6 +13,7 @@ from cleanclaim.denials import attribution
 from cleanclaim.denials.attribution import People, Work, caused_by, pick, work_rows
 from cleanclaim.denials.worklog import import_worklog
 from cleanclaim.errors import InputError
+from cleanclaim.storage import db
 from cleanclaim.storage.db import session_scope
 from cleanclaim.storage.tables_denials import WorkLogRow
 from cleanclaim.storage.tables_x12 import ClaimRow
@@ -191,7 +192,8 @@ def test_work_rows_of_a_list_and_of_a_query_agree(
         listed = work_rows(s, world.who.practice_id, wanted)
         # A selection of more claims than asked for, joined once the list is past a chunk.
         every = select(ClaimRow.clm01).where(ClaimRow.practice_id == world.who.practice_id)
-        monkeypatch.setattr(attribution, "CHUNK", 1)
+        monkeypatch.setattr(attribution, "KEYS_PER_LIST", 1)
+        monkeypatch.setattr(db, "KEYS_PER_LIST", 1)
         joined = work_rows(s, world.who.practice_id, wanted, selection=every)
         chunked = work_rows(s, world.who.practice_id, wanted)
     assert joined == listed == chunked

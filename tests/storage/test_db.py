@@ -8,8 +8,15 @@ import pytest
 import sqlalchemy as sa
 
 from cleanclaim.errors import NotFoundError, UsageError
+from cleanclaim.storage import db as storage_db
 from cleanclaim.storage.accounts import actor, add_practice, add_user, get_practice
-from cleanclaim.storage.db import get_engine, is_sqlite, refresh_statistics, session_scope
+from cleanclaim.storage.db import (
+    by_keys,
+    get_engine,
+    is_sqlite,
+    refresh_statistics,
+    session_scope,
+)
 from cleanclaim.storage.migrate import current_revision, head_revision, upgrade
 from cleanclaim.storage.models import AuditEvent, Practice
 
@@ -112,3 +119,22 @@ def test_refresh_statistics_after_a_bulk_load(db_url: str) -> None:
                 "SELECT reltuples FROM pg_class WHERE oid = 'practice'::regclass"
             ).scalar()
         assert tuples == practices
+
+
+@pytest.mark.parametrize("wanted", [[], ["eastside"], ["a", "eastside", "northside", "z", "x"]],
+                         ids=["none", "one", "more-than-a-list"])  # fmt: skip
+def test_reads_by_key_find_every_row_asked_for(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, wanted: list[str]
+) -> None:
+    monkeypatch.setattr(storage_db, "KEYS_PER_LIST", 2)
+    engine = get_engine(db_url)
+    with session_scope(engine) as s:
+        for key in ("northside", "eastside", "westside"):
+            add_practice(s, key=key, name=key.title(), by="system")
+    with session_scope(engine) as s:
+        conditions = by_keys(s, Practice.key, wanted)
+        found = sorted(k for c in conditions for k in s.scalars(sa.select(Practice.key).where(c)))
+    assert found == sorted(set(wanted) & {"northside", "eastside"})
+    # PostgreSQL sends one array, however many keys; elsewhere IN lists of two.
+    postgres = engine.dialect.name == "postgresql"
+    assert len(conditions) == (min(1, len(wanted)) if postgres else -(-len(wanted) // 2))

@@ -26,6 +26,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from cleanclaim.claims.remittance import format_money
+from cleanclaim.storage.db import KEYS_PER_LIST, by_keys
 from cleanclaim.storage.models import Practice
 from cleanclaim.storage.tables_denials import DenialRow, WorkLogRow
 from cleanclaim.storage.tables_x12 import ClaimRow, RemittanceRow
@@ -248,10 +249,6 @@ def denial_rows(
     return out
 
 
-CHUNK = 900
-"""Values per ``IN (...)`` list of a chunked read (under SQLite's oldest variable limit)."""
-
-
 def _claims(session: Session, ids: list[int]) -> dict[int, tuple[dt.date | None, str]]:
     """Submission date and :func:`_provider` of each claim, without decoding its JSON: the
     claim-level rendering NPI is extracted in SQL, and only claims without one have their
@@ -259,11 +256,10 @@ def _claims(session: Session, ids: list[int]) -> dict[int, tuple[dt.date | None,
     out: dict[int, tuple[dt.date | None, str]] = {}
     bare: dict[int, tuple[dt.date | None, str]] = {}
     npi = ClaimRow.claim_json["rendering_provider"]["npi"].as_string()
-    for start in range(0, len(ids), CHUNK):
+    for keyed in by_keys(session, ClaimRow.id, ids):
         for cid, submitted, billing, found in session.execute(
-            select(ClaimRow.id, ClaimRow.submitted_on, ClaimRow.billing_npi, npi)
-            .where(ClaimRow.id.in_(ids[start : start + CHUNK]))
-        ):  # fmt: skip
+            select(ClaimRow.id, ClaimRow.submitted_on, ClaimRow.billing_npi, npi).where(keyed)
+        ):
             if found:
                 out[cid] = (submitted, str(found))
             else:
@@ -275,14 +271,13 @@ def _claims(session: Session, ids: list[int]) -> dict[int, tuple[dt.date | None,
 
 
 def claim_lines(session: Session, ids: list[int]) -> dict[int, Any]:
-    """The ``lines`` of the stored claim JSON of each claim ``ids`` (read in chunks): for the
+    """The ``lines`` of the stored claim JSON of each claim ``ids`` (read by key): for the
     few claims whose rendering provider is on their lines only."""
     out: dict[int, Any] = {}
-    for start in range(0, len(ids), CHUNK):
+    for keyed in by_keys(session, ClaimRow.id, ids):
         for cid, lines in session.execute(
-            select(ClaimRow.id, ClaimRow.claim_json["lines"])
-            .where(ClaimRow.id.in_(ids[start : start + CHUNK]))
-        ):  # fmt: skip
+            select(ClaimRow.id, ClaimRow.claim_json["lines"]).where(keyed)
+        ):
             out[cid] = lines
     return out
 
@@ -296,23 +291,21 @@ def work_rows(
 ) -> dict[str, list[Work]]:
     """Work-log rows of the claims ``clm01s``, by CLM01.
 
-    A few claims are listed in one ``IN (...)``. For more than :data:`CHUNK` of them, a
-    ``selection`` (a query of those CLM01 values, or of more) is joined in one statement;
-    without one they are read in chunks, each of which PostgreSQL answers with a scan of the
-    work log."""
+    The claims are read by key (:func:`~cleanclaim.storage.db.by_keys`: one array on
+    PostgreSQL). Elsewhere, for more than :data:`~cleanclaim.storage.db.KEYS_PER_LIST` of
+    them, a ``selection`` (a query of those CLM01 values, or of more) is joined in one
+    statement instead of many ``IN`` lists."""
     out: dict[str, list[Work]] = {}
     w = WorkLogRow
     # No ORDER BY: :func:`pick` orders a claim's rows by ``coded_at``, unique per claim
     # (``uq_work_log_claim_coded``), and a sort of every row read would cost more than that.
     query = select(w.claim_id, w.claim_key, w.registrar, w.coder, w.biller, w.coded_at,
                    w.billed_at).where(w.practice_id == practice_id)  # fmt: skip
-    if selection is not None and len(clm01s) > CHUNK:
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if selection is not None and len(clm01s) > KEYS_PER_LIST and not postgres:
         chunks = [query.where(w.claim_id.in_(selection.scalar_subquery()))]
     else:
-        chunks = [
-            query.where(w.claim_id.in_(clm01s[start : start + CHUNK]))
-            for start in range(0, len(clm01s), CHUNK)
-        ]
+        chunks = [query.where(keyed) for keyed in by_keys(session, w.claim_id, clm01s)]
     wanted = set(clm01s)
     for chunk in chunks:
         for claim_id, key, registrar, coder, biller, coded, billed in session.execute(chunk):

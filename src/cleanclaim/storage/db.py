@@ -7,15 +7,15 @@ of failing half-way. PostgreSQL is used as configured.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import ARRAY, ColumnElement, Engine, any_, bindparam, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
 from cleanclaim.errors import StorageError
 
@@ -120,3 +120,29 @@ def refresh_statistics(engine: Engine | None = None) -> bool:
         conn.exec_driver_sql(f"ANALYZE {names}")
         conn.commit()
     return True
+
+
+KEYS_PER_LIST = 900
+"""Values per ``IN (...)`` list of a read by key where each value is a bound parameter
+(under SQLite's oldest limit of 999 variables a statement)."""
+
+
+def by_keys(
+    session: Session, column: InstrumentedAttribute[Any], values: Sequence[Any]
+) -> list[ColumnElement[bool]]:
+    """Conditions that together select the rows whose ``column`` is one of ``values``, one
+    statement each, every one read through an index on ``column``.
+
+    On PostgreSQL that is one condition, ``column = ANY(:array)``: the values travel as one
+    array parameter, however many there are. Elsewhere the values are split into ``IN``
+    lists of :data:`KEYS_PER_LIST` bound parameters.
+    """
+    if not values:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        array = bindparam(None, list(values), type_=ARRAY(column.type))
+        return [column == any_(array)]
+    return [
+        column.in_(values[start : start + KEYS_PER_LIST])
+        for start in range(0, len(values), KEYS_PER_LIST)
+    ]

@@ -37,7 +37,6 @@ from cleanclaim.analytics.report.rows import (
     RootCauses,
 )
 from cleanclaim.denials.attribution import (
-    CHUNK,
     NOBODY,
     DenialFilters,
     DenialView,
@@ -47,6 +46,7 @@ from cleanclaim.denials.attribution import (
     work_rows,
 )
 from cleanclaim.denials.carc_table import DenialTable
+from cleanclaim.storage.db import by_keys
 from cleanclaim.storage.models import Payer
 from cleanclaim.storage.tables_facts import ClaimFactRow
 from cleanclaim.storage.tables_x12 import ClaimRow, RemitClaimRow, RemittanceRow
@@ -200,15 +200,13 @@ def claim_providers(
 
 
 def _providers_from_json(session: Session, rows: list[tuple[int, str]]) -> dict[int, Provider]:
-    """:func:`provider_of` on the stored JSON of ``(claim id, billing NPI)`` rows (in chunks):
+    """:func:`provider_of` on the stored JSON of ``(claim id, billing NPI)`` rows (by key):
     for the rare claims without a ``claim_fact`` row."""
     billing = dict(rows)
     ids = sorted(billing)
     out: dict[int, Provider] = {}
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        query = select(ClaimRow.id, ClaimRow.claim_json).where(ClaimRow.id.in_(chunk))
-        for cid, data in session.execute(query):
+    for keyed in by_keys(session, ClaimRow.id, ids):
+        for cid, data in session.execute(select(ClaimRow.id, ClaimRow.claim_json).where(keyed)):
             out[cid] = provider_of(data or {}, billing[cid])
     return out
 

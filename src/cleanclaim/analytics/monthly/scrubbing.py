@@ -33,8 +33,9 @@ from cleanclaim.analytics.monthly.parties import (
 from cleanclaim.analytics.monthly.periods import first_day, last_day
 from cleanclaim.analytics.report.base import Month
 from cleanclaim.analytics.report.rows import FindingOutcomeRow, ProviderHygieneRow, TrainingTarget
-from cleanclaim.denials.attribution import CHUNK, pick, work_rows
+from cleanclaim.denials.attribution import pick, work_rows
 from cleanclaim.denials.carc_table import DenialTable
+from cleanclaim.storage.db import by_keys
 from cleanclaim.storage.tables_denials import DenialRow
 from cleanclaim.storage.tables_edits import ClaimScrubRow, FindingRow
 from cleanclaim.storage.tables_facts import ClaimFactRow
@@ -146,18 +147,18 @@ provider: :func:`claim_providers`)."""
 
 def _facts(session: Session, claim_ids: list[int]) -> dict[int, tuple[Any, ...]]:
     """Family, diagnosis count and :func:`provider_columns` of each claim's ``claim_fact``
-    row, read by key in chunks: joined to a month's claims, PostgreSQL would hash the whole
-    table (on parallel workers) rather than probe it once per claim."""
+    row, read by key (:func:`~cleanclaim.storage.db.by_keys`): joined to a month's claims,
+    PostgreSQL would hash the whole table (on parallel workers) rather than probe it once
+    per claim."""
     out: dict[int, tuple[Any, ...]] = {}
-    for start in range(0, len(claim_ids), CHUNK):
-        chunk = claim_ids[start : start + CHUNK]
+    for keyed in by_keys(session, ClaimFactRow.claim_id, claim_ids):
         for row in session.execute(
             select(
                 ClaimFactRow.claim_id,
                 ClaimFactRow.family_id,
                 ClaimFactRow.diagnoses,
                 *provider_columns(),
-            ).where(ClaimFactRow.claim_id.in_(chunk))
+            ).where(keyed)
         ):
             out[row[0]] = tuple(row[1:])
     return out
