@@ -298,8 +298,14 @@ def top_codes(
 # -- people --------------------------------------------------------------------------------
 
 
+_ROLES = frozenset({"coder", "biller", "registrar"})
+
+
 def _who(people: People, role: str) -> str | None:
-    return {"coder": people.coder, "biller": people.biller, "registrar": people.registrar}[role]
+    if role not in _ROLES:
+        raise KeyError(role)
+    name: str | None = getattr(people, role)
+    return name
 
 
 def coders(month: MonthDenials) -> tuple[CoderRow, ...]:

@@ -259,12 +259,16 @@ def training_targets(
         coder = v.people.coder
         if coder and v.caused_by == coder and v.root_cause == "coding":
             by_topic[(coder, v.reason)].append(v)
+    # Findings per coder and category, counted once (not once per coder and reason).
+    found: dict[str | None, Counter[str]] = defaultdict(Counter)
+    for c in claims:
+        if c.findings:
+            found[c.coder].update(cat for _, cat, _ in c.findings)
     out: list[TrainingTarget] = []
     for (coder, reason), views in sorted(by_topic.items()):
         categories = table.categories(reason)
-        findings = sum(
-            1 for c in claims if c.coder == coder for _, cat, _ in c.findings if cat in categories
-        )
+        mine = found.get(coder, Counter())
+        findings = sum(mine[cat] for cat in set(categories))
         codes = ", ".join(dict.fromkeys(f"{v.group}-{v.carc}" for v in views))
         evidence = codes + (f"; findings: {', '.join(categories)}" if categories else "")
         out.append(
