@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -14,6 +15,7 @@ from cleanclaim.analytics.monthly.extras import OWNERS, coverage_rows, queue_row
 from cleanclaim.analytics.monthly.hcc import hcc_recapture
 from cleanclaim.analytics.monthly.headline import headline, headline_values
 from cleanclaim.analytics.monthly.parties import (
+    MonthDenials,
     coders,
     parties,
     payers,
@@ -32,7 +34,14 @@ from cleanclaim.analytics.monthly.scrubbing import (
 )
 from cleanclaim.analytics.report.base import Month
 from cleanclaim.analytics.report.model import ReportData
-from cleanclaim.analytics.report.rows import FindingOutcomeRow
+from cleanclaim.analytics.report.rows import (
+    CodeRow,
+    CoderRow,
+    FindingOutcomeRow,
+    PartyRow,
+    PayerRow,
+    RootCauses,
+)
 from cleanclaim.codesets.store import CodesetStore
 from cleanclaim.denials.carc_table import DenialTable, load_table
 from cleanclaim.errors import UsageError
@@ -66,6 +75,18 @@ def data_through(session: Session, practice_id: int) -> dt.date | None:
     )
     known = [as_date(d) for d in (submitted, remitted, decided) if d is not None]
     return max(known) if known else None
+
+
+@dataclass(frozen=True)
+class _MonthTables:
+    """The month's denials and the report's tables made of them alone."""
+
+    denials: MonthDenials
+    root_causes: RootCauses
+    coders: tuple[CoderRow, ...]
+    parties: dict[str, tuple[PartyRow, ...]]
+    payers: tuple[PayerRow, ...]
+    codes: tuple[tuple[CodeRow, ...], tuple[CodeRow, ...]]
 
 
 def build_monthly_report(
@@ -110,24 +131,38 @@ def _build(
         scrubbed = scrubbed_claims(s, practice_id, month)
         return scrubbed, finding_outcomes(s, scrubbed)
 
+    def month_tables(s: Session) -> _MonthTables:
+        # The tables made of the month's denials alone are made in the part, beside the
+        # other parts, rather than after them all.
+        denials = read_month(s, practice_id, month)
+        return _MonthTables(
+            denials,
+            root_causes(denials.views),
+            coders(denials),
+            {role: parties(denials, role) for role in ("biller", "registrar", "provider")},
+            payers(denials),
+            top_codes(denials.views, table),
+        )
+
     # Independent reads, longest first; on PostgreSQL side by side on one snapshot.
     parts = Parts(session)
     hcc_part = parts.add(lambda s: hcc_recapture(s, practice_id, store, month))
     counts_part = parts.add(lambda s: read_counts(s, practice_id, window))
     episodes_part = parts.add(lambda s: episodes(s, practice_id, through=through))
-    month_part = parts.add(lambda s: read_month(s, practice_id, month))
+    month_part = parts.add(month_tables)
     scrubs_part = parts.add(scrubs)
     queue_part = parts.add(lambda s: queue_rows(s, practice_id, through, OWNERS))
     coverage_part = parts.add(lambda s: scrub_coverage(s, practice_id, month))
     parts.run()
     hcc, hcc_notes = hcc_part.value
-    denials = month_part.value
+    tables = month_part.value
+    denials = tables.denials
     scrubbed, findings = scrubs_part.value
     work, queue_note = queue_part.value
     values = headline_values(
         counts_part.value, episodes_part.value, collection_rate=collection_rate
     )
-    carcs, rarcs = top_codes(denials.views, table)
+    carcs, rarcs = tables.codes
     notes = [n for n in (queue_note, *hcc_notes) if n]
     if latest < last_day(month):
         notes.append(f"Data runs to {latest.isoformat()}: the month is not complete.")
@@ -137,12 +172,12 @@ def _build(
         generated_at=now or dt.datetime.now(dt.UTC),
         data_through=through,
         headline=headline(values, month),
-        root_causes=root_causes(denials.views),
-        coders=coders(denials),
-        billers=parties(denials, "biller"),
-        registrars=parties(denials, "registrar"),
-        providers=parties(denials, "provider"),
-        payers=payers(denials),
+        root_causes=tables.root_causes,
+        coders=tables.coders,
+        billers=tables.parties["biller"],
+        registrars=tables.parties["registrar"],
+        providers=tables.parties["provider"],
+        payers=tables.payers,
         top_carcs=carcs,
         top_rarcs=rarcs,
         scrub_findings=findings,
