@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import func, select
 from tests.denials._denialkit import World, claim, clp, one, svc, world
 
-from cleanclaim.denials import attribution
 from cleanclaim.denials.attribution import People, Work, caused_by, pick, work_rows
 from cleanclaim.denials.worklog import import_worklog
 from cleanclaim.errors import InputError
@@ -192,7 +191,6 @@ def test_work_rows_of_a_list_and_of_a_query_agree(
         listed = work_rows(s, world.who.practice_id, wanted)
         # A selection of more claims than asked for, joined once the list is past a chunk.
         every = select(ClaimRow.clm01).where(ClaimRow.practice_id == world.who.practice_id)
-        monkeypatch.setattr(attribution, "KEYS_PER_LIST", 1)
         monkeypatch.setattr(db, "KEYS_PER_LIST", 1)
         joined = work_rows(s, world.who.practice_id, wanted, selection=every)
         chunked = work_rows(s, world.who.practice_id, wanted)

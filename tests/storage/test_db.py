@@ -138,3 +138,22 @@ def test_reads_by_key_find_every_row_asked_for(
     # PostgreSQL sends one array, however many keys; elsewhere IN lists of two.
     postgres = engine.dialect.name == "postgresql"
     assert len(conditions) == (min(1, len(wanted)) if postgres else -(-len(wanted) // 2))
+
+
+def test_reads_by_key_join_a_selection_instead_of_many_lists(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(storage_db, "KEYS_PER_LIST", 2)
+    engine = get_engine(db_url)
+    with session_scope(engine) as s:
+        for key in ("northside", "eastside", "westside"):
+            add_practice(s, key=key, name=key.title(), by="system")
+    wanted = ["eastside", "northside", "z"]
+    every = sa.select(Practice.key)  # more than asked for: the caller keeps what it wants
+    with session_scope(engine) as s:
+        conditions = by_keys(s, Practice.key, wanted, selection=every)
+        found = {k for c in conditions for k in s.scalars(sa.select(Practice.key).where(c))}
+    assert len(conditions) == 1
+    assert {"eastside", "northside"} <= found
+    if engine.dialect.name == "postgresql":  # the array itself, not the selection
+        assert found == {"eastside", "northside"}

@@ -26,7 +26,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from cleanclaim.claims.remittance import format_money
-from cleanclaim.storage.db import KEYS_PER_LIST, by_keys
+from cleanclaim.storage.db import by_keys
 from cleanclaim.storage.models import Practice
 from cleanclaim.storage.tables_denials import DenialRow, WorkLogRow
 from cleanclaim.storage.tables_x12 import ClaimRow, RemittanceRow
@@ -292,20 +292,17 @@ def work_rows(
     """Work-log rows of the claims ``clm01s``, by CLM01.
 
     The claims are read by key (:func:`~cleanclaim.storage.db.by_keys`: one array on
-    PostgreSQL). Elsewhere, for more than :data:`~cleanclaim.storage.db.KEYS_PER_LIST` of
-    them, a ``selection`` (a query of those CLM01 values, or of more) is joined in one
-    statement instead of many ``IN`` lists."""
+    PostgreSQL). Elsewhere, for more than one ``IN`` list of them, a ``selection`` (a query
+    of those CLM01 values, or of more) is joined in one statement instead: listed 900 at a
+    time, thousands of them made the database scan the work log once per list."""
     out: dict[str, list[Work]] = {}
     w = WorkLogRow
     # No ORDER BY: :func:`pick` orders a claim's rows by ``coded_at``, unique per claim
     # (``uq_work_log_claim_coded``), and a sort of every row read would cost more than that.
     query = select(w.claim_id, w.claim_key, w.registrar, w.coder, w.biller, w.coded_at,
                    w.billed_at).where(w.practice_id == practice_id)  # fmt: skip
-    postgres = session.get_bind().dialect.name == "postgresql"
-    if selection is not None and len(clm01s) > KEYS_PER_LIST and not postgres:
-        chunks = [query.where(w.claim_id.in_(selection.scalar_subquery()))]
-    else:
-        chunks = [query.where(keyed) for keyed in by_keys(session, w.claim_id, clm01s)]
+    keyed = by_keys(session, w.claim_id, clm01s, selection=selection)
+    chunks = [query.where(condition) for condition in keyed]
     wanted = set(clm01s)
     for chunk in chunks:
         for claim_id, key, registrar, coder, biller, coded, billed in session.execute(chunk):

@@ -12,7 +12,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ARRAY, ColumnElement, Engine, any_, bindparam, create_engine, event
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Engine,
+    Select,
+    any_,
+    bindparam,
+    create_engine,
+    event,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
@@ -128,20 +137,28 @@ KEYS_PER_LIST = 900
 
 
 def by_keys(
-    session: Session, column: InstrumentedAttribute[Any], values: Sequence[Any]
+    session: Session,
+    column: InstrumentedAttribute[Any],
+    values: Sequence[Any],
+    *,
+    selection: Select[Any] | None = None,
 ) -> list[ColumnElement[bool]]:
     """Conditions that together select the rows whose ``column`` is one of ``values``, one
-    statement each, every one read through an index on ``column``.
+    statement each.
 
     On PostgreSQL that is one condition, ``column = ANY(:array)``: the values travel as one
-    array parameter, however many there are. Elsewhere the values are split into ``IN``
-    lists of :data:`KEYS_PER_LIST` bound parameters.
+    array parameter, however many there are, and the server plans the read for that many.
+    Elsewhere the values are split into ``IN`` lists of :data:`KEYS_PER_LIST` bound
+    parameters; or, where more than one list would be needed and a ``selection`` is given (a
+    query of those values, or of more: the caller filters), one ``column IN (selection)``.
     """
     if not values:
         return []
     if session.get_bind().dialect.name == "postgresql":
         array = bindparam(None, list(values), type_=ARRAY(column.type))
         return [column == any_(array)]
+    if selection is not None and len(values) > KEYS_PER_LIST:
+        return [column.in_(selection.scalar_subquery())]
     return [
         column.in_(values[start : start + KEYS_PER_LIST])
         for start in range(0, len(values), KEYS_PER_LIST)

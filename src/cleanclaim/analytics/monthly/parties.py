@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -298,14 +299,15 @@ def top_codes(
 # -- people --------------------------------------------------------------------------------
 
 
-_ROLES = frozenset({"coder", "biller", "registrar"})
+_WHO: dict[str, Callable[[People], str | None]] = {
+    "coder": attrgetter("coder"),
+    "biller": attrgetter("biller"),
+    "registrar": attrgetter("registrar"),
+}
 
 
 def _who(people: People, role: str) -> str | None:
-    if role not in _ROLES:
-        raise KeyError(role)
-    name: str | None = getattr(people, role)
-    return name
+    return _WHO[role](people)
 
 
 def coders(month: MonthDenials) -> tuple[CoderRow, ...]:
