@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -121,39 +122,41 @@ def test_refresh_statistics_after_a_bulk_load(db_url: str) -> None:
         assert tuples == practices
 
 
+@pytest.fixture
+def practices_by_key(db_url: str, monkeypatch: pytest.MonkeyPatch) -> sa.Engine:
+    """Three practices to read by key, in ``IN`` lists of two where there are lists."""
+    monkeypatch.setattr(storage_db, "KEYS_PER_LIST", 2)
+    engine = get_engine(db_url)
+    with session_scope(engine) as s:
+        for key in ("northside", "eastside", "westside"):
+            add_practice(s, key=key, name=key.title(), by="system")
+    return engine
+
+
+def _read(engine: sa.Engine, wanted: list[str], **kw: Any) -> tuple[int, list[str]]:
+    """How many conditions :func:`by_keys` made, and the keys they found."""
+    with session_scope(engine) as s:
+        conditions = by_keys(s, Practice.key, wanted, **kw)
+        found = sorted(k for c in conditions for k in s.scalars(sa.select(Practice.key).where(c)))
+    return len(conditions), found
+
+
 @pytest.mark.parametrize("wanted", [[], ["eastside"], ["a", "eastside", "northside", "z", "x"]],
                          ids=["none", "one", "more-than-a-list"])  # fmt: skip
 def test_reads_by_key_find_every_row_asked_for(
-    db_url: str, monkeypatch: pytest.MonkeyPatch, wanted: list[str]
+    practices_by_key: sa.Engine, wanted: list[str]
 ) -> None:
-    monkeypatch.setattr(storage_db, "KEYS_PER_LIST", 2)
-    engine = get_engine(db_url)
-    with session_scope(engine) as s:
-        for key in ("northside", "eastside", "westside"):
-            add_practice(s, key=key, name=key.title(), by="system")
-    with session_scope(engine) as s:
-        conditions = by_keys(s, Practice.key, wanted)
-        found = sorted(k for c in conditions for k in s.scalars(sa.select(Practice.key).where(c)))
+    n, found = _read(practices_by_key, wanted)
     assert found == sorted(set(wanted) & {"northside", "eastside"})
     # PostgreSQL sends one array, however many keys; elsewhere IN lists of two.
-    postgres = engine.dialect.name == "postgresql"
-    assert len(conditions) == (min(1, len(wanted)) if postgres else -(-len(wanted) // 2))
+    postgres = practices_by_key.dialect.name == "postgresql"
+    assert n == (min(1, len(wanted)) if postgres else -(-len(wanted) // 2))
 
 
-def test_reads_by_key_join_a_selection_instead_of_many_lists(
-    db_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(storage_db, "KEYS_PER_LIST", 2)
-    engine = get_engine(db_url)
-    with session_scope(engine) as s:
-        for key in ("northside", "eastside", "westside"):
-            add_practice(s, key=key, name=key.title(), by="system")
-    wanted = ["eastside", "northside", "z"]
+def test_reads_by_key_join_a_selection_instead_of_many_lists(practices_by_key: sa.Engine) -> None:
     every = sa.select(Practice.key)  # more than asked for: the caller keeps what it wants
-    with session_scope(engine) as s:
-        conditions = by_keys(s, Practice.key, wanted, selection=every)
-        found = {k for c in conditions for k in s.scalars(sa.select(Practice.key).where(c))}
-    assert len(conditions) == 1
-    assert {"eastside", "northside"} <= found
-    if engine.dialect.name == "postgresql":  # the array itself, not the selection
-        assert found == {"eastside", "northside"}
+    n, found = _read(practices_by_key, ["eastside", "northside", "z"], selection=every)
+    assert n == 1
+    assert {"eastside", "northside"} <= set(found)
+    if practices_by_key.dialect.name == "postgresql":  # the array itself, not the selection
+        assert found == ["eastside", "northside"]
