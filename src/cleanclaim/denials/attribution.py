@@ -26,7 +26,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from cleanclaim.claims.remittance import format_money
-from cleanclaim.storage.db import by_keys
+from cleanclaim.storage.db import by_keys, read_rows
 from cleanclaim.storage.models import Practice
 from cleanclaim.storage.tables_denials import DenialRow, WorkLogRow
 from cleanclaim.storage.tables_x12 import ClaimRow, RemittanceRow
@@ -257,8 +257,9 @@ def _claims(session: Session, ids: list[int]) -> dict[int, tuple[dt.date | None,
     bare: dict[int, tuple[dt.date | None, str]] = {}
     npi = ClaimRow.claim_json["rendering_provider"]["npi"].as_string()
     for keyed in by_keys(session, ClaimRow.id, ids):
-        for cid, submitted, billing, found in session.execute(
-            select(ClaimRow.id, ClaimRow.submitted_on, ClaimRow.billing_npi, npi).where(keyed)
+        for cid, submitted, billing, found in read_rows(
+            session,
+            select(ClaimRow.id, ClaimRow.submitted_on, ClaimRow.billing_npi, npi).where(keyed),
         ):
             if found:
                 out[cid] = (submitted, str(found))
@@ -275,8 +276,8 @@ def claim_lines(session: Session, ids: list[int]) -> dict[int, Any]:
     few claims whose rendering provider is on their lines only."""
     out: dict[int, Any] = {}
     for keyed in by_keys(session, ClaimRow.id, ids):
-        for cid, lines in session.execute(
-            select(ClaimRow.id, ClaimRow.claim_json["lines"]).where(keyed)
+        for cid, lines in read_rows(
+            session, select(ClaimRow.id, ClaimRow.claim_json["lines"]).where(keyed)
         ):
             out[cid] = lines
     return out
@@ -305,7 +306,7 @@ def work_rows(
     chunks = [query.where(condition) for condition in keyed]
     wanted = set(clm01s)
     for chunk in chunks:
-        for claim_id, key, registrar, coder, biller, coded, billed in session.execute(chunk):
+        for claim_id, key, registrar, coder, biller, coded, billed in read_rows(session, chunk):
             if claim_id in wanted:
                 out.setdefault(claim_id, []).append(
                     Work(key, registrar, coder, biller, coded, billed)

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session, aliased
 from cleanclaim.denials.deadlines import Deadlines, appealable, deadlines_for, notice_date
 from cleanclaim.edits.packs import PackRegistry
 from cleanclaim.payers.registry import PayerTerms, all_entries
+from cleanclaim.storage.db import read_rows
 from cleanclaim.storage.tables_denials import AppealRow, DenialRow
 from cleanclaim.storage.tables_x12 import ClaimRow, RemitClaimRow, RemitLineRow, RemittanceRow
 
@@ -167,7 +168,7 @@ def _appeal_state(session: Session, practice_id: int) -> dict[int, _Appeal]:
         .where(AppealRow.practice_id == practice_id)
         .order_by(AppealRow.filed_on, AppealRow.id)
     )
-    for denial_ids, outcome, level, filed_on in session.execute(query):
+    for denial_ids, outcome, level, filed_on in read_rows(session, query):
         appeal = _Appeal(outcome, level, filed_on)
         for denial_id in denial_ids or ():
             latest[denial_id] = appeal
@@ -235,7 +236,7 @@ def build_queue(
     today = today or dt.date.today()
     appeals = _appeal_state(session, practice_id)
     groups: dict[tuple[int, str, str], list[Row[Any]]] = {}
-    for row in session.execute(_open_denials(practice_id)):
+    for row in read_rows(session, _open_denials(practice_id)):
         appeal = appeals.get(row.id)
         section, why = "appeal", ""
         if appeal is not None and appeal.outcome != "upheld":

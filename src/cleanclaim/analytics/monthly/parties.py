@@ -47,7 +47,7 @@ from cleanclaim.denials.attribution import (
     work_rows,
 )
 from cleanclaim.denials.carc_table import DenialTable
-from cleanclaim.storage.db import by_keys
+from cleanclaim.storage.db import by_keys, read_rows
 from cleanclaim.storage.models import Payer
 from cleanclaim.storage.tables_facts import ClaimFactRow
 from cleanclaim.storage.tables_x12 import ClaimRow, RemitClaimRow, RemittanceRow
@@ -124,7 +124,8 @@ def _adjudicated(session: Session, practice_id: int, month: Month) -> dict[int, 
     """Claim versions with a non-reversal 835 claim dated in ``month``: the payer id of the
     first such 835 claim (by id), then claim key, CLM01, submission date, billing NPI and
     :func:`provider_columns`."""
-    rows = session.execute(
+    rows = read_rows(
+        session,
         _adjudicated_query(
             practice_id,
             month,
@@ -137,7 +138,7 @@ def _adjudicated(session: Session, practice_id: int, month: Month) -> dict[int, 
             ClaimRow.submitted_on,
             ClaimRow.billing_npi,
             *provider_columns(),
-        ).outerjoin(ClaimFactRow, ClaimFactRow.claim_id == ClaimRow.id)
+        ).outerjoin(ClaimFactRow, ClaimFactRow.claim_id == ClaimRow.id),
     )
     out: dict[int, tuple[Any, ...]] = {}
     for _, owner, claim_id, *row in sorted(rows, key=lambda r: r[0]):
@@ -207,7 +208,7 @@ def _providers_from_json(session: Session, rows: list[tuple[int, str]]) -> dict[
     ids = sorted(billing)
     out: dict[int, Provider] = {}
     for keyed in by_keys(session, ClaimRow.id, ids):
-        for cid, data in session.execute(select(ClaimRow.id, ClaimRow.claim_json).where(keyed)):
+        for cid, data in read_rows(session, select(ClaimRow.id, ClaimRow.claim_json).where(keyed)):
             out[cid] = provider_of(data or {}, billing[cid])
     return out
 

@@ -30,6 +30,7 @@ from cleanclaim.analytics.monthly.counts import money, remit_day
 from cleanclaim.analytics.monthly.periods import as_date
 from cleanclaim.denials.deadlines import NOT_APPEALABLE
 from cleanclaim.denials.queue import TermsFinder
+from cleanclaim.storage.db import read_rows
 from cleanclaim.storage.tables_denials import AppealRow, DenialRow
 from cleanclaim.storage.tables_facts import ClaimFactRow
 from cleanclaim.storage.tables_x12 import MONEY, ClaimRow, RemitClaimRow, RemittanceRow
@@ -146,18 +147,26 @@ def episodes(session: Session, practice_id: int, *, through: dt.date) -> list[Ep
     return out
 
 
+@dataclass(frozen=True)
+class _Appeal:
+    filed_on: dt.date
+    outcome: str | None
+    outcome_on: dt.date | None
+
+
 def _family_appeals(
     session: Session, practice_id: int, through: dt.date
-) -> dict[int, list[AppealRow]]:
-    out: dict[int, list[AppealRow]] = defaultdict(list)
-    for appeal, fam in session.execute(
-        select(AppealRow, ClaimFactRow.family_id)
+) -> dict[int, list[_Appeal]]:
+    out: dict[int, list[_Appeal]] = defaultdict(list)
+    for filed_on, outcome, outcome_on, fam in read_rows(
+        session,
+        select(AppealRow.filed_on, AppealRow.outcome, AppealRow.outcome_on, ClaimFactRow.family_id)
         .join(ClaimFactRow, ClaimFactRow.claim_id == AppealRow.claim_id)
         .where(AppealRow.practice_id == practice_id, AppealRow.filed_on <= through)
-        .order_by(AppealRow.filed_on, AppealRow.id)
+        .order_by(AppealRow.filed_on, AppealRow.id),
     ):
         if fam is not None:
-            out[fam].append(appeal)
+            out[fam].append(_Appeal(filed_on, outcome, outcome_on))
     return out
 
 
@@ -165,7 +174,7 @@ def _resolve(
     fam: int,
     payer: str,
     chain: list[_Remit],
-    appeals: list[AppealRow],
+    appeals: list[_Appeal],
     finder: TermsFinder,
     through: dt.date,
 ) -> Episode | None:
@@ -189,7 +198,7 @@ def _decided(
     payer: str,
     first: _Remit,
     last: _Remit,
-    appeals: list[AppealRow],
+    appeals: list[_Appeal],
     paid: tuple[str, dt.date] | None,
     through: dt.date,
     finder: TermsFinder | None = None,

@@ -35,7 +35,7 @@ from cleanclaim.analytics.report.base import Month
 from cleanclaim.analytics.report.rows import FindingOutcomeRow, ProviderHygieneRow, TrainingTarget
 from cleanclaim.denials.attribution import pick, work_rows
 from cleanclaim.denials.carc_table import DenialTable
-from cleanclaim.storage.db import by_keys
+from cleanclaim.storage.db import by_keys, read_rows
 from cleanclaim.storage.tables_denials import DenialRow
 from cleanclaim.storage.tables_edits import ClaimScrubRow, FindingRow
 from cleanclaim.storage.tables_facts import ClaimFactRow
@@ -85,7 +85,8 @@ def _submitted(practice_id: int, first: dt.date, last: dt.date) -> tuple[Any, ..
 def scrubbed_claims(session: Session, practice_id: int, month: Month) -> list[ScrubbedClaim]:
     """Claim versions submitted in ``month`` that have an ingest scrub."""
     submitted = _submitted(practice_id, first_day(month), last_day(month))
-    claims = session.execute(
+    claims = read_rows(
+        session,
         select(
             ClaimRow.id,
             ClaimRow.version,
@@ -97,8 +98,8 @@ def scrubbed_claims(session: Session, practice_id: int, month: Month) -> list[Sc
         )
         .join(ClaimScrubRow, ingest_scrub())
         .where(*submitted)
-        .order_by(ClaimRow.id)
-    ).all()
+        .order_by(ClaimRow.id),
+    )
     facts = _facts(session, [c[0] for c in claims])
     rows = []
     for cid, version, key, clm01, day, billing, scrub_id in claims:
@@ -106,7 +107,8 @@ def scrubbed_claims(session: Session, practice_id: int, month: Month) -> list[Sc
         rows.append((cid, cid if fam is None else fam, version, key, clm01, day, billing,
                      dx or 0, scrub_id, *provider))  # fmt: skip
     found: dict[int, list[tuple[str, str, bool]]] = defaultdict(list)
-    for scrub_id, rule, category, suppressed in session.execute(
+    for scrub_id, rule, category, suppressed in read_rows(
+        session,
         select(FindingRow.scrub_id, FindingRow.rule, FindingRow.category, FindingRow.suppressed)
         .where(
             FindingRow.scrub_id.in_(
@@ -114,7 +116,7 @@ def scrubbed_claims(session: Session, practice_id: int, month: Month) -> list[Sc
             ),
             FindingRow.severity != "info",
         )
-        .order_by(FindingRow.id)
+        .order_by(FindingRow.id),
     ):
         found[scrub_id].append((rule, category, bool(suppressed)))
     providers = claim_providers(session, [(r[0], r[9:], r[6]) for r in rows])
@@ -152,13 +154,14 @@ def _facts(session: Session, claim_ids: list[int]) -> dict[int, tuple[Any, ...]]
     per claim."""
     out: dict[int, tuple[Any, ...]] = {}
     for keyed in by_keys(session, ClaimFactRow.claim_id, claim_ids):
-        for row in session.execute(
+        for row in read_rows(
+            session,
             select(
                 ClaimFactRow.claim_id,
                 ClaimFactRow.family_id,
                 ClaimFactRow.diagnoses,
                 *provider_columns(),
-            ).where(keyed)
+            ).where(keyed),
         ):
             out[row[0]] = tuple(row[1:])
     return out
@@ -179,14 +182,15 @@ def _followed(session: Session, practice_id: int, first: dt.date, last: dt.date)
     """Denials, remittances and family versions of the claims submitted in the range."""
     submitted = _submitted(practice_id, first, last)
     out = _Followed(defaultdict(lambda: defaultdict(lambda: ZERO)), set(), defaultdict(dict))
-    for claim_id, prevented, amount in session.execute(
+    for claim_id, prevented, amount in read_rows(
+        session,
         select(ClaimRow.id, DenialRow.scrub_rules, DenialRow.amount)
         .select_from(ClaimRow)
         .join(
             DenialRow,
             and_(DenialRow.practice_id == ClaimRow.practice_id, DenialRow.claim_id == ClaimRow.id),
         )
-        .where(*submitted, DenialRow.superseded_by.is_(None), DenialRow.denial.is_(True))
+        .where(*submitted, DenialRow.superseded_by.is_(None), DenialRow.denial.is_(True)),
     ):
         for rule in prevented or []:
             out.denied[claim_id][rule] += money(amount)
@@ -202,13 +206,14 @@ def _followed(session: Session, practice_id: int, first: dt.date, last: dt.date)
             sent.submitted_on <= last,
         )
     )
-    for fam, version, rule in session.execute(
+    for fam, version, rule in read_rows(
+        session,
         select(ClaimFactRow.family_id, ClaimRow.version, FindingRow.rule)
         .select_from(ClaimFactRow)
         .join(ClaimRow, ClaimRow.id == ClaimFactRow.claim_id)
         .join(ClaimScrubRow, ingest_scrub())
         .outerjoin(FindingRow, FindingRow.scrub_id == ClaimScrubRow.id)
-        .where(ClaimFactRow.family_id.in_(families))  # the family index
+        .where(ClaimFactRow.family_id.in_(families)),  # the family index
     ):
         if fam is None:
             continue
