@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Row, Select, and_, not_, or_, select
@@ -224,16 +225,62 @@ def _open_denials(practice_id: int) -> Select[*tuple[Any, ...]]:
     )  # fmt: skip
 
 
-def build_queue(
-    session: Session, practice_id: int, *, today: dt.date | None = None,
-    packs: PackRegistry | None = None, appeal_since: dt.date | None = None,
-) -> WorkQueue:  # fmt: skip
-    """The open denials of the practice, as queue items and write-off review items.
+@dataclass(frozen=True)
+class OpenItem:
+    """The denial rows of one queue item and what its deadlines come from, before the item
+    is built (:meth:`build`). Its appeal deadline and dollars are enough to order it: a
+    report that shows the most urgent items builds only those."""
+
+    section: str
+    why: str
+    rows: list[Row[Any]]
+    terms: PayerTerms | None
+    service: dt.date | None
+    notice: dt.date | None
+
+    @cached_property
+    def appeal_deadline(self) -> dt.date | None:
+        """As :attr:`Deadlines.appeal` of the built item."""
+        if self.terms is None or self.notice is None:
+            return None
+        return self.terms.appeal_deadline(self.notice)
+
+    @cached_property
+    def amount(self) -> Decimal:
+        return sum((r.amount for r in self.rows), Decimal(0))
+
+    @property
+    def claim_key(self) -> str | None:
+        first = self.rows[0]
+        return first.claim_key if first.claim_id is not None else None
+
+    @property
+    def denial_ids(self) -> tuple[int, ...]:
+        return tuple(r.id for r in self.rows)
+
+    def build(self, today: dt.date, packs: PackRegistry | None = None) -> QueueItem:
+        """The queue item, as of ``today``."""
+        return _item(self, packs, today)
+
+
+@dataclass
+class OpenItems:
+    """The open items of :func:`open_items`, ordered as :func:`build_queue` lists them."""
+
+    items: list[OpenItem]
+    write_off: list[OpenItem]
+    older: int = 0
+    older_amount: Decimal = Decimal(0)
+
+
+def open_items(
+    session: Session, practice_id: int, *, appeal_since: dt.date | None = None
+) -> OpenItems:
+    """The open denials of the practice, grouped into items but not yet built.
 
     With ``appeal_since``, queue items whose appeal deadline is before that day are not
-    listed: :attr:`WorkQueue.older` and :attr:`WorkQueue.older_amount` count them.
+    listed: :attr:`OpenItems.older` and :attr:`OpenItems.older_amount` count them.
     """
-    today = today or dt.date.today()
     appeals = _appeal_state(session, practice_id)
     groups: dict[tuple[int, str, str], list[Row[Any]]] = {}
     for row in read_rows(session, _open_denials(practice_id)):
@@ -249,26 +296,44 @@ def build_queue(
                    " appeal again or write off")  # fmt: skip
         groups.setdefault((row.rc_id, section, why), []).append(row)
     finder = TermsFinder(session)
-    queue: list[QueueItem] = []
-    write_off: list[QueueItem] = []
-    older, older_amount = 0, Decimal(0)
+    out = OpenItems([], [])
     for (_, section, why), rows in groups.items():
-        terms, service, notice = _terms(rows, finder)
+        item = OpenItem(section, why, rows, *_terms(rows, finder))
+        deadline = item.appeal_deadline
         if section == "write-off":
-            write_off.append(_item(section, why, rows, terms, service, notice, packs, today))
-        elif (appeal_since is not None and terms is not None and notice is not None
-              and terms.appeal_deadline(notice) < appeal_since):  # fmt: skip
-            older += 1
-            older_amount += sum((r.amount for r in rows), Decimal(0))
+            out.write_off.append(item)
+        elif appeal_since is not None and deadline is not None and deadline < appeal_since:
+            out.older += 1
+            out.older_amount += item.amount
         else:
-            queue.append(_item(section, why, rows, terms, service, notice, packs, today))
-    queue.sort(key=_queue_order)
-    write_off.sort(key=lambda i: (-i.amount, i.claim_key or "", i.denial_ids))
-    return WorkQueue(today, queue, write_off, older, older_amount)
+            out.items.append(item)
+    out.items.sort(key=_queue_order)
+    out.write_off.sort(key=lambda i: (-i.amount, i.claim_key or "", i.denial_ids))
+    return out
 
 
-def _queue_order(item: QueueItem) -> tuple[Any, ...]:
-    deadline = item.deadlines.appeal
+def build_queue(
+    session: Session, practice_id: int, *, today: dt.date | None = None,
+    packs: PackRegistry | None = None, appeal_since: dt.date | None = None,
+) -> WorkQueue:  # fmt: skip
+    """The open denials of the practice, as queue items and write-off review items.
+
+    With ``appeal_since``, queue items whose appeal deadline is before that day are not
+    listed: :attr:`WorkQueue.older` and :attr:`WorkQueue.older_amount` count them.
+    """
+    today = today or dt.date.today()
+    found = open_items(session, practice_id, appeal_since=appeal_since)
+    return WorkQueue(
+        today,
+        [i.build(today, packs) for i in found.items],
+        [i.build(today, packs) for i in found.write_off],
+        found.older,
+        found.older_amount,
+    )
+
+
+def _queue_order(item: OpenItem) -> tuple[Any, ...]:
+    deadline = item.appeal_deadline
     return (deadline is None, deadline or dt.date.max, -item.amount, item.claim_key or "",
             item.denial_ids)  # fmt: skip
 
@@ -290,11 +355,9 @@ def _terms(
     return terms, service, notice_date(first.production_date, first.payment_date)
 
 
-def _item(
-    section: str, why: str, rows: list[Row[Any]], terms: PayerTerms | None,
-    service: dt.date | None, notice: dt.date | None, packs: PackRegistry | None,
-    today: dt.date,
-) -> QueueItem:  # fmt: skip
+def _item(open_item: OpenItem, packs: PackRegistry | None, today: dt.date) -> QueueItem:
+    section, why, rows = open_item.section, open_item.why, open_item.rows
+    terms, service, notice = open_item.terms, open_item.service, open_item.notice
     first = rows[0]
     has_claim = first.claim_id is not None
     deadlines = deadlines_for(terms, notice=notice, service=service, packs=packs)
@@ -313,6 +376,5 @@ def _item(
         carcs=unique([f"{r.group_code}-{r.carc}" for r in rows]),
         root_causes=unique([r.root_cause for r in rows]),
         reasons=unique([r.reason for r in rows]),
-        amount=sum((r.amount for r in rows), Decimal(0)),
-        deadlines=deadlines, denial_ids=tuple(r.id for r in rows),
+        amount=open_item.amount, deadlines=deadlines, denial_ids=open_item.denial_ids,
     )  # fmt: skip

@@ -18,7 +18,7 @@ from cleanclaim.analytics.report.rows import CoverageRow, QueueRow
 from cleanclaim.codesets.coverage import coverage
 from cleanclaim.codesets.model import Completeness
 from cleanclaim.codesets.store import CodesetStore
-from cleanclaim.denials.queue import QueueItem, build_queue
+from cleanclaim.denials.queue import OpenItem, QueueItem, open_items
 from cleanclaim.storage.tables_edits import ClaimScrubRow
 from cleanclaim.storage.tables_x12 import ClaimRow
 
@@ -43,34 +43,34 @@ def queue_rows(
     earlier are already counted as written off (abandoned) by the headline KPIs; the note
     counts them, and ``cleanclaim denials queue`` still lists every one.
     """
-    queue = build_queue(session, practice_id, today=today,
-                        appeal_since=today - dt.timedelta(days=30))  # fmt: skip
-    open_items: list[tuple[str, QueueItem]] = []
-    for item in [*queue.items, *queue.write_off]:
-        deadline = item.deadlines.appeal
+    found = open_items(session, practice_id, appeal_since=today - dt.timedelta(days=30))
+    items: list[tuple[str, OpenItem]] = []
+    for item in [*found.items, *found.write_off]:
+        deadline = item.appeal_deadline
         section = item.section
         if section == "appeal" and deadline is not None and deadline < today:
             section = "write-off"
-        open_items.append((section, item))
-    open_items.sort(
+        items.append((section, item))
+    items.sort(
         key=lambda e: (
             e[0] != "appeal",
-            e[0] == "appeal" and e[1].deadlines.appeal is None,
-            e[1].deadlines.appeal or dt.date.max,
+            e[0] == "appeal" and e[1].appeal_deadline is None,
+            e[1].appeal_deadline or dt.date.max,
             -e[1].amount,
         )
     )
-    rows = [_queue_row(section, item, owners) for section, item in open_items[:QUEUE_LIMIT]]
+    # Only the items shown are built (a queue item's deadlines, codes and reasons).
+    rows = [_queue_row(section, item.build(today), owners) for section, item in items[:QUEUE_LIMIT]]
     notes = []
-    if queue.older:
+    if found.older:
         notes.append(
-            f"{queue.older} older denials ({queue.older_amount:,.2f} dollars) passed their "
+            f"{found.older} older denials ({found.older_amount:,.2f} dollars) passed their "
             "appeal deadline more than 30 days ago with no appeal: the KPIs count them "
             "as written off; `cleanclaim denials queue` lists them."
         )
-    if len(open_items) > QUEUE_LIMIT:
+    if len(items) > QUEUE_LIMIT:
         notes.append(
-            f"Work queue: the {QUEUE_LIMIT} most urgent of {len(open_items)} open items are "
+            f"Work queue: the {QUEUE_LIMIT} most urgent of {len(items)} open items are "
             "shown; `cleanclaim denials queue` lists them all."
         )
     return tuple(rows), " ".join(notes)
