@@ -15,10 +15,11 @@ from tests.clirunner import Result
 from tests.denials._ledgerkit import MEDICARE as MEDICARE_PAYER
 from tests.denials._ledgerkit import Env, claim, line, make_env, payment, pcn
 
+from cleanclaim.analytics.monthly import extras
 from cleanclaim.analytics.monthly.extras import OWNERS, queue_rows
 from cleanclaim.denials.appeals import record_appeal
 from cleanclaim.denials.deadlines import appealable, deadlines_for, notice_date
-from cleanclaim.denials.queue import build_queue
+from cleanclaim.denials.queue import build_queue, open_items
 from cleanclaim.edits.packs import shipped_registry
 from cleanclaim.payers.registry import PayerTerms
 from cleanclaim.x12.generate.model import Payer
@@ -242,3 +243,29 @@ def test_report_queue_rows_list_the_workable_and_count_the_older(
         ("Q1", "write-off", -27),
     ]
     assert note == ""
+
+
+def test_open_items_are_ordered_as_the_items_built_from_them(db_url: str, tmp_path: Path) -> None:
+    env = make_env(db_url, tmp_path)
+    _queue_data(env)
+    with env.session() as s:
+        found = open_items(s, env.who.practice_id)
+        built = build_queue(s, env.who.practice_id, today=TODAY)
+    for unbuilt, items in ((found.items, built.items), (found.write_off, built.write_off)):
+        assert [i.build(TODAY) for i in unbuilt] == items
+        assert [(i.appeal_deadline, i.amount, i.claim_key, i.denial_ids) for i in unbuilt] == [
+            (i.deadlines.appeal, i.amount, i.claim_key, i.denial_ids) for i in items
+        ]
+
+
+def test_report_queue_rows_build_only_the_most_urgent(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = make_env(db_url, tmp_path)
+    _queue_data(env)
+    with env.session() as s:
+        every, _ = queue_rows(s, env.who.practice_id, D(2026, 7, 20), OWNERS)
+        monkeypatch.setattr(extras, "QUEUE_LIMIT", 2)
+        shown, note = queue_rows(s, env.who.practice_id, D(2026, 7, 20), OWNERS)
+    assert shown == every[:2]
+    assert "the 2 most urgent of 5 open items are shown" in note

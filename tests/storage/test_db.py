@@ -15,6 +15,7 @@ from cleanclaim.storage.db import (
     by_keys,
     get_engine,
     is_sqlite,
+    read_rows,
     refresh_statistics,
     session_scope,
 )
@@ -160,3 +161,17 @@ def test_reads_by_key_join_a_selection_instead_of_many_lists(practices_by_key: s
     assert {"eastside", "northside"} <= set(found)
     if practices_by_key.dialect.name == "postgresql":  # the array itself, not the selection
         assert found == ["eastside", "northside"]
+
+
+def test_read_rows_fetch_every_row_after_flushing_pending_changes(
+    practices_by_key: sa.Engine,
+) -> None:
+    with session_scope(practices_by_key) as s:
+        east = s.scalars(sa.select(Practice).where(Practice.key == "eastside")).one()
+        east.name = "East Side"  # pending: the read must see it, as the ORM's would
+        query = sa.select(Practice.key, Practice.name).where(
+            Practice.key.in_(["eastside", "westside"])
+        )
+        rows = read_rows(s, query.order_by(Practice.key))
+        s.rollback()
+    assert [tuple(r) for r in rows] == [("eastside", "East Side"), ("westside", "Westside")]
