@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cleanclaim.storage.db import read_rows
 from cleanclaim.storage.tables_edits import ClaimScrubRow, FindingRow
 
 CAUGHT_OVERRIDDEN = "caught-overridden"
@@ -81,10 +82,11 @@ def submitted_findings(session: Session, claim_ids: list[int]) -> dict[int, list
     its first scrub). Versions never scrubbed are left out."""
     scrub_of: dict[int, tuple[bool, int]] = {}
     for start in range(0, len(claim_ids), 900):
-        for sid, cid, trigger in session.execute(
+        for sid, cid, trigger in read_rows(
+            session,
             select(ClaimScrubRow.id, ClaimScrubRow.claim_id, ClaimScrubRow.trigger).where(
                 ClaimScrubRow.claim_id.in_(claim_ids[start : start + 900])
-            )
+            ),
         ):
             rank = (trigger != "ingest", sid)
             if cid not in scrub_of or rank < scrub_of[cid]:
@@ -93,9 +95,10 @@ def submitted_findings(session: Session, claim_ids: list[int]) -> dict[int, list
     owner = {rank[1]: cid for cid, rank in scrub_of.items()}
     ids = list(owner)
     for start in range(0, len(ids), 900):
-        query = select(FindingRow).where(FindingRow.scrub_id.in_(ids[start : start + 900]))
-        for f in session.scalars(query):
-            findings[owner[f.scrub_id]].append(
-                FindingIn(f.rule, f.category, f.line, f.suppressed, f.suppressed_by)
-            )
+        f = FindingRow
+        query = select(f.scrub_id, f.rule, f.category, f.line, f.suppressed, f.suppressed_by)
+        for scrub_id, *finding in read_rows(
+            session, query.where(f.scrub_id.in_(ids[start : start + 900]))
+        ):
+            findings[owner[scrub_id]].append(FindingIn(*finding))
     return findings

@@ -38,6 +38,7 @@ from cleanclaim.denials.classify import (
 )
 from cleanclaim.denials.links import submitted_findings
 from cleanclaim.storage.accounts import audit
+from cleanclaim.storage.db import read_rows
 from cleanclaim.storage.models import Payer
 from cleanclaim.storage.tables_denials import DenialRow, keep_history
 from cleanclaim.storage.tables_x12 import (
@@ -165,7 +166,8 @@ def _claim_infos(session: Session, claim_ids: list[int], auth_check: set[int]) -
         dict[int, ClaimInfo], dict[int, ClaimRow]]:  # fmt: skip
     claims: dict[int, Any] = {}
     for chunk in _chunks(claim_ids):
-        for row in session.execute(
+        for row in read_rows(
+            session,
             select(ClaimRow.id, ClaimRow.claim_key, ClaimRow.clm01, ClaimRow.version,
                    ClaimRow.version_kind, ClaimRow.previous_id, ClaimRow.original_id)
             .where(ClaimRow.id.in_(chunk))
@@ -173,8 +175,8 @@ def _claim_infos(session: Session, claim_ids: list[int], auth_check: set[int]) -
             claims[row.id] = row
     auth: set[int] = set()
     for chunk in _chunks(sorted(auth_check & set(claims))):
-        for cid, data in session.execute(
-            select(ClaimRow.id, ClaimRow.claim_json).where(ClaimRow.id.in_(chunk))
+        for cid, data in read_rows(
+            session, select(ClaimRow.id, ClaimRow.claim_json).where(ClaimRow.id.in_(chunk))
         ):
             lines = data.get("lines") or []
             if data.get("prior_authorization") or any(
@@ -256,7 +258,8 @@ def classify_practice(
         _Clp(r.id, r.remittance_id, r.claim_id, r.clp01, r.status_code, r.paid, r.chain_role,
              r.previous_id, list(r.remark_codes or []), r.payer_id,
              r.payment_date or r.production_date)
-        for r in session.execute(
+        for r in read_rows(
+            session,
             select(RemitClaimRow.id, RemitClaimRow.remittance_id, RemitClaimRow.claim_id,
                    RemitClaimRow.clp01, RemitClaimRow.status_code, RemitClaimRow.paid,
                    RemitClaimRow.chain_role, RemitClaimRow.previous_id,
@@ -296,19 +299,22 @@ def _classify_batch(
     adjs: dict[int, list[Any]] = defaultdict(list)
     current: dict[int | None, tuple[int, str]] = {}
     for chunk in _chunks(ids):
-        for ln in session.execute(
+        for ln in read_rows(
+            session,
             select(RemitLineRow.id, RemitLineRow.remit_claim_id, RemitLineRow.line_number,
                    RemitLineRow.paid).where(RemitLineRow.remit_claim_id.in_(chunk))
         ):  # fmt: skip
             lines[ln.remit_claim_id].append(ln)
-        for a in session.execute(
+        for a in read_rows(
+            session,
             select(AdjustmentRow.id, AdjustmentRow.remit_claim_id, AdjustmentRow.remit_line_id,
                    AdjustmentRow.group_code, AdjustmentRow.carc, AdjustmentRow.amount,
                    AdjustmentRow.rarcs)
             .where(AdjustmentRow.remit_claim_id.in_(chunk)).order_by(AdjustmentRow.id)
         ):  # fmt: skip
             adjs[a.remit_claim_id].append(a)
-        for aid, did, digest in session.execute(
+        for aid, did, digest in read_rows(
+            session,
             select(DenialRow.adjustment_id, DenialRow.id, DenialRow.inputs_hash).where(
                 DenialRow.remit_claim_id.in_(chunk), DenialRow.superseded_by.is_(None),
                 DenialRow.adjustment_id.is_not(None))
@@ -380,7 +386,8 @@ def _classify_plb(session: Session, practice_id: int, table: DenialTable, versio
                   keys: dict[str, str], writer: _Writer) -> None:  # fmt: skip
     current = {
         pid: (did, digest)
-        for pid, did, digest in session.execute(
+        for pid, did, digest in read_rows(
+            session,
             select(DenialRow.provider_adjustment_id, DenialRow.id, DenialRow.inputs_hash).where(
                 DenialRow.practice_id == practice_id, DenialRow.superseded_by.is_(None),
                 DenialRow.provider_adjustment_id.is_not(None))
