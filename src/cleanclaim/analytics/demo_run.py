@@ -6,8 +6,8 @@
 3. create the ``demo`` practice (its own tenant, apart from the user's practices) and
    import the demo payers;
 4. ingest every X12 file in date order (837P, 999, 277CA, 835; ingest scrubs each claim);
-5. import the work log and the appeals;
-6. classify the denials, and score the classification against the truth ledger;
+5. import the work log, classify the denials, and import the appeals (which name them);
+6. reconcile resubmissions, and score the classification against the truth ledger;
 7. write the report of the last month in every format into ``<dir>/reports``.
 
 Every step is idempotent: a second run ingests nothing new and rewrites the same report.
@@ -95,7 +95,8 @@ def run_demo(
     from cleanclaim.claims.ingest import ingest_file
     from cleanclaim.codesets.store import default_store
     from cleanclaim.denials.appeals_import import import_appeals_csv
-    from cleanclaim.denials.service import classify_and_reconcile, classify_practice
+    from cleanclaim.denials.payer_error import reconcile_resubmissions
+    from cleanclaim.denials.service import classify_practice
     from cleanclaim.denials.worklog import import_worklog
     from cleanclaim.payers.registry import import_file, seed_defaults
     from cleanclaim.storage.accounts import actor
@@ -161,7 +162,11 @@ def run_demo(
     lap("worklog and appeals")
     tell("Classifying denials", 0, 0)
     with session_scope() as session:
-        classify_and_reconcile(session, who.practice_id, user=user)
+        # Denials were classified before the appeals were imported (appeals name them).
+        # Appeals are not among the classifier's inputs, so classifying again would find
+        # every denial unchanged; what is left of ``classify_and_reconcile`` is the
+        # reconciliation of resubmissions, after the appeals, as readers run it.
+        reconcile_resubmissions(session, who.practice_id, user=user)
         result.recovery = measure(session, who.practice_id, practice_dir / "truth-ledger.csv")
     lap("classify")
     tell("Computing and writing the report", 0, 0)
