@@ -260,7 +260,27 @@ class OpenItem:
 
     def build(self, today: dt.date, packs: PackRegistry | None = None) -> QueueItem:
         """The queue item, as of ``today``."""
-        return _item(self, packs, today)
+        rows, why = self.rows, self.why
+        first = rows[0]
+        has_claim = first.claim_id is not None
+        deadlines = deadlines_for(self.terms, notice=self.notice, service=self.service,
+                                  packs=packs)  # fmt: skip
+        if self.terms is None and not why:
+            why = f"no payer registry terms for {first.payer!r}: deadlines unknown"
+
+        def unique(values: list[str]) -> tuple[str, ...]:
+            return tuple(dict.fromkeys(values))
+
+        return QueueItem(
+            section=self.section, why=why, today=today, claim_key=self.claim_key,
+            clm01=first.clm01 if has_claim else first.clp01, payer=first.payer,
+            remit_date=first.remit_date,
+            lines=tuple(sorted({r.line for r in rows if r.line is not None})),
+            carcs=unique([f"{r.group_code}-{r.carc}" for r in rows]),
+            root_causes=unique([r.root_cause for r in rows]),
+            reasons=unique([r.reason for r in rows]),
+            amount=self.amount, deadlines=deadlines, denial_ids=self.denial_ids,
+        )  # fmt: skip
 
 
 @dataclass
@@ -353,28 +373,3 @@ def _terms(
         remit_payer_id=first.remit_payer_id, filing_indicator=first.filing_indicator,
     )  # fmt: skip
     return terms, service, notice_date(first.production_date, first.payment_date)
-
-
-def _item(open_item: OpenItem, packs: PackRegistry | None, today: dt.date) -> QueueItem:
-    section, why, rows = open_item.section, open_item.why, open_item.rows
-    terms, service, notice = open_item.terms, open_item.service, open_item.notice
-    first = rows[0]
-    has_claim = first.claim_id is not None
-    deadlines = deadlines_for(terms, notice=notice, service=service, packs=packs)
-    if terms is None and not why:
-        why = f"no payer registry terms for {first.payer!r}: deadlines unknown"
-
-    def unique(values: list[str]) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(values))
-
-    return QueueItem(
-        section=section, why=why, today=today,
-        claim_key=first.claim_key if has_claim else None,
-        clm01=first.clm01 if has_claim else first.clp01, payer=first.payer,
-        remit_date=first.remit_date,
-        lines=tuple(sorted({r.line for r in rows if r.line is not None})),
-        carcs=unique([f"{r.group_code}-{r.carc}" for r in rows]),
-        root_causes=unique([r.root_cause for r in rows]),
-        reasons=unique([r.reason for r in rows]),
-        amount=open_item.amount, deadlines=deadlines, denial_ids=open_item.denial_ids,
-    )  # fmt: skip

@@ -133,9 +133,7 @@ def refresh_statistics(engine: Engine | None = None) -> bool:
     return True
 
 
-def read_rows(
-    session: Session, statement: Executable, params: dict[str, Any] | None = None
-) -> Sequence[Row[*tuple[Any, ...]]]:
+def read_rows(session: Session, statement: Executable) -> Sequence[Row[*tuple[Any, ...]]]:
     """Every row of a read of columns, fetched at once on the session's connection.
 
     For reads of many rows: run through the ORM (``session.execute``), a read of plain
@@ -146,7 +144,7 @@ def read_rows(
     """
     if session.autoflush and (session.new or session.dirty or session.deleted):
         session.flush()
-    return session.connection().execute(statement, params).all()
+    return session.connection().execute(statement).all()
 
 
 KEYS_PER_LIST = 900
