@@ -123,6 +123,7 @@ class AuditEvent(Base):
 
 # The tables of later domains register themselves on Base.metadata when imported.
 from cleanclaim.storage import tables_denials as _tables_denials  # noqa: E402,F401
+from cleanclaim.storage import tables_derived as _tables_derived  # noqa: E402,F401
 from cleanclaim.storage import tables_edits as _tables_edits  # noqa: E402,F401
 from cleanclaim.storage import tables_facts as _tables_facts  # noqa: E402,F401
 from cleanclaim.storage import tables_x12 as _tables_x12  # noqa: E402,F401

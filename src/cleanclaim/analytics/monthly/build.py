@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from cleanclaim.analytics.monthly.concurrent import Parts
 from cleanclaim.analytics.monthly.counts import read_counts, remit_day
+from cleanclaim.analytics.monthly.episode_store import resolved_by_month
 from cleanclaim.analytics.monthly.extras import OWNERS, coverage_rows, queue_rows, scrub_coverage
 from cleanclaim.analytics.monthly.hcc import hcc_recapture
 from cleanclaim.analytics.monthly.headline import headline, headline_values
@@ -24,7 +25,6 @@ from cleanclaim.analytics.monthly.parties import (
     top_codes,
 )
 from cleanclaim.analytics.monthly.periods import Window, as_date, last_day
-from cleanclaim.analytics.monthly.resolution import episodes
 from cleanclaim.analytics.monthly.scrubbing import (
     ScrubbedClaim,
     finding_outcomes,
@@ -148,7 +148,11 @@ def _build(
     parts = Parts(session)
     hcc_part = parts.add(lambda s: hcc_recapture(s, practice_id, store, month))
     counts_part = parts.add(lambda s: read_counts(s, practice_id, window))
-    episodes_part = parts.add(lambda s: episodes(s, practice_id, through=through))
+    first = window.trend[0]
+    since = dt.date(first.year, first.month, 1)
+    episodes_part = parts.add(
+        lambda s: resolved_by_month(s, practice_id, since=since, through=through)
+    )
     month_part = parts.add(month_tables)
     scrubs_part = parts.add(scrubs)
     queue_part = parts.add(lambda s: queue_rows(s, practice_id, through, OWNERS))

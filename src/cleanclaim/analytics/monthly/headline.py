@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 from cleanclaim.analytics.kpi_definitions import HEADLINE_ORDER
 from cleanclaim.analytics.monthly.counts import Counts, MonthCounts
-from cleanclaim.analytics.monthly.periods import Window, month_of
-from cleanclaim.analytics.monthly.resolution import WRITTEN_OFF, Episode
+from cleanclaim.analytics.monthly.episode_store import Resolved
+from cleanclaim.analytics.monthly.periods import Window
 from cleanclaim.analytics.report.base import KpiValue, Month
 from cleanclaim.analytics.report.model import HeadlineKpi, TrendPoint
 
@@ -39,14 +38,16 @@ def _initial(counts: Counts, month: Month, num: str, den: str, whole: bool) -> K
 
 
 def headline_values(
-    counts: Counts, episodes: list[Episode], *, collection_rate: Decimal | None = None
+    counts: Counts,
+    resolved: Mapping[Month, Resolved],
+    *,
+    collection_rate: Decimal | None = None,
 ) -> dict[str, dict[Month, KpiValue]]:
-    """Every headline KPI for every trend month (KPI key -> month -> value)."""
+    """Every headline KPI for every trend month (KPI key -> month -> value); ``resolved``
+    holds the denial episodes resolved in each month
+    (:func:`~cleanclaim.analytics.monthly.episode_store.resolved_by_month`)."""
     window: Window = counts.window
-    resolved: dict[Month, list[Episode]] = defaultdict(list)
-    for e in episodes:
-        if e.resolved_on is not None:
-            resolved[month_of(e.resolved_on)].append(e)
+    none = Resolved()
 
     def npsr(c: MonthCounts) -> tuple[Decimal, str]:
         if collection_rate is None:
@@ -57,12 +58,11 @@ def headline_values(
     def write_off(month: Month) -> KpiValue:
         c = counts[month]
         den, note = npsr(c)
-        off = sum((e.amount for e in resolved[month] if e.how in WRITTEN_OFF), Decimal("0.00"))
-        return KpiValue(off, den, note)
+        return KpiValue(resolved.get(month, none).written_off, den, note)
 
     def days(month: Month) -> KpiValue:
-        done = resolved[month]
-        return KpiValue(sum(e.days or 0 for e in done), len(done))
+        done = resolved.get(month, none)
+        return KpiValue(done.days, done.count)
 
     def clean(month: Month) -> KpiValue:
         c = counts[month]

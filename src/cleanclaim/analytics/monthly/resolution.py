@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -30,6 +31,7 @@ from cleanclaim.analytics.monthly.counts import money, remit_day
 from cleanclaim.analytics.monthly.periods import as_date
 from cleanclaim.denials.deadlines import NOT_APPEALABLE
 from cleanclaim.denials.queue import TermsFinder
+from cleanclaim.payers.registry import PayerTerms
 from cleanclaim.storage.db import read_rows
 from cleanclaim.storage.tables_denials import AppealRow, DenialRow
 from cleanclaim.storage.tables_facts import ClaimFactRow
@@ -38,6 +40,7 @@ from cleanclaim.storage.tables_x12 import MONEY, ClaimRow, RemitClaimRow, Remitt
 PAID, OVERTURNED, UPHELD, ABANDONED = "paid", "overturned", "upheld", "abandoned"
 ZERO = Decimal("0.00")
 WRITTEN_OFF = (UPHELD, ABANDONED)
+ONE_DAY = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -78,13 +81,78 @@ def episodes(session: Session, practice_id: int, *, through: dt.date) -> list[Ep
 
     Two set-based queries: the denials summed per 835 claim, and every 835 claim of the
     claim families that have a denial (plain rows, no ORM loading: there are many)."""
+    chains, appeals = _read(session, practice_id, through)
+    finder = TermsFinder(session)
+    out: list[Episode] = []
+    for (fam, payer), chain in sorted(chains.items()):
+        episode = _resolve(fam, payer, chain, appeals.get(fam, []), finder, through)
+        if episode is not None:
+            out.append(episode)
+    return out
+
+
+Version = tuple[dt.date, dt.date | None, Episode]
+"""A resolved episode and the days of data it holds for: from the first, up to but not
+including the second (``None``: from then on)."""
+
+
+def episode_versions(session: Session, practice_id: int) -> Iterator[Version]:
+    """Every resolved version of every denial episode, by claim family and payer.
+
+    For any day *d*, the versions holding on *d* are exactly the resolved episodes of
+    :func:`episodes` with ``through=d``. An episode as of *d* depends on *d* only through
+    comparisons with dates of its own: its 835 claims' dates, its appeals' filing and
+    decision dates, and the day after each appeal deadline. So it is evaluated on each of
+    those days, and holds until the next."""
+    chains, appeals = _read(session, practice_id, None)
+    finder = TermsFinder(session)
+    for (fam, payer), chain in sorted(chains.items()):
+        yield from _versions(fam, payer, chain, appeals.get(fam, []), finder)
+
+
+def _versions(
+    fam: int, payer: str, chain: list[_Remit], appeals: list[_Appeal], finder: TermsFinder
+) -> Iterator[Version]:
+    days: set[dt.date] = set()
+    for r in chain:
+        assert r.day is not None
+        days.add(r.day)
+        terms = _terms(finder, r)
+        if terms is not None:
+            days.add(terms.appeal_deadline(r.day) + ONE_DAY)
+    for a in appeals:
+        days.add(a.filed_on)
+        if a.outcome_on is not None:
+            days.add(a.outcome_on)
+    ordered = sorted(days)
+    held: tuple[dt.date, Episode] | None = None
+    for day in ordered:
+        seen = [r for r in chain if r.day is not None and r.day <= day]
+        filed = [a for a in appeals if a.filed_on <= day]
+        now = _resolve(fam, payer, seen, filed, finder, day)
+        if held is not None and held[1] == now:
+            continue
+        if held is not None:
+            yield held[0], day, held[1]
+        held = (day, now) if now is not None and now.how is not None else None
+    if held is not None:
+        yield held[0], None, held[1]
+
+
+def _read(
+    session: Session, practice_id: int, through: dt.date | None
+) -> tuple[dict[tuple[int, str], list[_Remit]], dict[int, list[_Appeal]]]:
+    """The 835 claims of every claim family with a denial, by family and payer, in the
+    order they were stored, and the families' appeals; those of days after ``through``
+    left out (``None``: none)."""
     current = and_(
         DenialRow.practice_id == practice_id,
         DenialRow.superseded_by.is_(None),
         DenialRow.denial.is_(True),
         DenialRow.remit_claim_id.is_not(None),
-        DenialRow.remit_date <= through,
     )
+    if through is not None:
+        current = and_(current, DenialRow.remit_date <= through)
     barred = func.upper(func.trim(DenialRow.carc)).in_(sorted(NOT_APPEALABLE))
     conn = session.connection()
     denied: dict[int, tuple[Decimal, int, bool, str]] = {}
@@ -127,7 +195,7 @@ def episodes(session: Session, practice_id: int, *, through: dt.date) -> list[Ep
     chains: dict[tuple[int, str], list[_Remit]] = defaultdict(list)
     for rc_id, fam, payer, on, paid, role, service, claim_payer in conn.execute(versions).all():
         when = None if on is None else as_date(on)
-        if role == "reversal" or when is None or when > through:
+        if role == "reversal" or when is None or (through is not None and when > through):
             continue
         # Only compared with zero: no need to round what the column holds in cents.
         remit = _Remit(
@@ -136,15 +204,9 @@ def episodes(session: Session, practice_id: int, *, through: dt.date) -> list[Ep
         if rc_id in denied:
             remit.denied, remit.carcs, remit.barred, remit.payer_key = denied[rc_id]
         chains[(fam, payer)].append(remit)
-    appeals = _family_appeals(session, practice_id, through)
-    finder = TermsFinder(session)
-    out: list[Episode] = []
-    for (fam, payer), chain in sorted(chains.items()):
+    for chain in chains.values():
         chain.sort(key=lambda r: r.id)
-        episode = _resolve(fam, payer, chain, appeals.get(fam, []), finder, through)
-        if episode is not None:
-            out.append(episode)
-    return out
+    return chains, _family_appeals(session, practice_id, through)
 
 
 @dataclass(frozen=True)
@@ -155,16 +217,18 @@ class _Appeal:
 
 
 def _family_appeals(
-    session: Session, practice_id: int, through: dt.date
+    session: Session, practice_id: int, through: dt.date | None
 ) -> dict[int, list[_Appeal]]:
-    out: dict[int, list[_Appeal]] = defaultdict(list)
-    for filed_on, outcome, outcome_on, fam in read_rows(
-        session,
+    query = (
         select(AppealRow.filed_on, AppealRow.outcome, AppealRow.outcome_on, ClaimFactRow.family_id)
         .join(ClaimFactRow, ClaimFactRow.claim_id == AppealRow.claim_id)
-        .where(AppealRow.practice_id == practice_id, AppealRow.filed_on <= through)
-        .order_by(AppealRow.filed_on, AppealRow.id),
-    ):
+        .where(AppealRow.practice_id == practice_id)
+        .order_by(AppealRow.filed_on, AppealRow.id)
+    )
+    if through is not None:
+        query = query.where(AppealRow.filed_on <= through)
+    out: dict[int, list[_Appeal]] = defaultdict(list)
+    for filed_on, outcome, outcome_on, fam in read_rows(session, query):
         if fam is not None:
             out[fam].append(_Appeal(filed_on, outcome, outcome_on))
     return out
@@ -225,14 +289,19 @@ def _decided(
     if not pending and finder is not None:
         if last.barred:
             return Episode(fam, payer, first.day, last.denied, ABANDONED, last.day)
-        terms = finder.find(
-            last.service or last.day,
-            key=last.payer_key,
-            claim_payer_id=last.claim_payer_id,
-            remit_payer_id=last.payer,
-        )
+        terms = _terms(finder, last)
         if terms is not None:
             deadline = terms.appeal_deadline(last.day)
             if deadline < through:
                 return Episode(fam, payer, first.day, last.denied, ABANDONED, deadline)
     return Episode(fam, payer, first.day, last.denied, None, None)
+
+
+def _terms(finder: TermsFinder, remit: _Remit) -> PayerTerms | None:
+    """The payer terms that set the appeal deadline of a denial on ``remit``."""
+    return finder.find(
+        remit.service or remit.day,
+        key=remit.payer_key,
+        claim_payer_id=remit.claim_payer_id,
+        remit_payer_id=remit.payer,
+    )
