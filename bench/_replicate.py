@@ -18,8 +18,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-SKIP = frozenset({"practice", "app_user", "payer", "audit_event", "patient_key_salt"})
-"""Tables not replicated: not practice rows, or one row per practice."""
+SKIP = frozenset(
+    {
+        "practice",
+        "app_user",
+        "payer",
+        "audit_event",
+        "patient_key_salt",
+        "denial_episode",
+        "derived_state",
+    }
+)
+"""Tables not replicated: not practice rows, one row per practice, or rows derived from the
+others (stored again from the replicated data, ``episode_store.refresh_episodes``)."""
 SUFFIXED = frozenset(
     {"clm01", "clp01", "claim_key", "payer_claim_number", "original_reference", "claim"}
 )

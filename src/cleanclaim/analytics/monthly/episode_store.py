@@ -10,11 +10,11 @@ are the same; stored rows only make them cheaper.
 
 The digest (:func:`episode_basis`) covers everything an episode is made of. The tables the
 episodes read grow by inserts only (no rows are deleted, and a reclassified denial keeps its
-old values in a new history row), so the highest id of each tells whether rows came: 835
-claims, claim versions (and with them their families), denial rows. Appeals change in place
-(a decision), so they are digested whole; they are few. The payer registry's terms set the
-appeal deadlines, and are digested whole too. A change of the resolution rules changes
-:data:`EPISODE_RULES`.
+old values in a new history row), so the practice's highest id in each tells whether rows
+came: 835 claims, claim versions (and with them their families), denial rows. Appeals
+change in place (a decision), so they are digested whole; they are few. The payer
+registry's terms set the appeal deadlines, and are digested whole too. A change of the
+resolution rules changes :data:`EPISODE_RULES`.
 """
 
 from __future__ import annotations
@@ -75,13 +75,18 @@ class RefreshReport:
 def episode_basis(session: Session, practice_id: int) -> str:
     """SHA-256 of what the practice's denial episodes are made of (module docstring)."""
     digest = hashlib.sha256(f"rules {EPISODE_RULES}\n".encode())
-    tops = (
-        select(func.max(RemitClaimRow.id)).where(RemitClaimRow.practice_id == practice_id),
-        select(func.max(ClaimFactRow.claim_id)).where(ClaimFactRow.practice_id == practice_id),
-        select(func.max(DenialRow.id)).where(DenialRow.practice_id == practice_id),
-    )
-    for name, top in zip(("remit_claim", "claim_fact", "denial"), tops, strict=True):
-        digest.update(f"{name} {session.scalar(top)}\n".encode())
+    # The newest row of the practice, walking the primary key down from the newest row of
+    # all: ``practice_id + 0`` keeps both backends off the practice indexes, whose every
+    # entry of the practice they would otherwise read (0.25 s for denials at 1M lines).
+    for name, key, owner in (
+        ("remit_claim", RemitClaimRow.id, RemitClaimRow.practice_id),
+        ("claim_fact", ClaimFactRow.claim_id, ClaimFactRow.practice_id),
+        ("denial", DenialRow.id, DenialRow.practice_id),
+    ):
+        top = session.scalar(
+            select(key).where(owner + 0 == practice_id).order_by(key.desc()).limit(1)
+        )
+        digest.update(f"{name} {top}\n".encode())
     appeals = read_rows(
         session,
         select(
