@@ -298,7 +298,12 @@ def report(r: dict[str, Any], args: argparse.Namespace) -> str:
         "**Report**: `build_monthly_report(session, practice_id, month, "
         "store=default_store())` in a new session, computed in full (12-month trend, denial "
         "episodes, the month's denials and parties, scrub findings, HCC recapture, queue, "
-        'coverage), without rendering. **Baseline** ("one plain GROUP BY scan over the same '
+        "coverage), without rendering. The resolved denial episodes are read from "
+        "`denial_episode`, where the pipeline stores them once the data changed "
+        "(`episode_store.refresh_episodes`, run by `cleanclaim report monthly` and the demo); "
+        'the measuring process stores them first, and the row "storing the resolved denial '
+        'episodes" gives that time. '
+        '**Baseline** ("one plain GROUP BY scan over the same '
         'tables"): for each table the report reads, one `SELECT key, count(*), sum(x) FROM '
         "t WHERE practice_id = ? GROUP BY 1` fetched in full, summed over the tables: "
         f"{scans}. Each measurement runs in one new process per backend and size, after "

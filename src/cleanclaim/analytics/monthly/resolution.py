@@ -14,6 +14,10 @@ The unit is a **denial episode**: one claim family's denials from one payer, fro
 An episode whose payer has no registry terms never counts as abandoned: it stays open,
 because its deadline is unknown. The written-off amount is the denied amount of the last
 denied 835 claim of the episode (earlier denials were re-adjudicated).
+
+An episode is resolved *as of* a day: :func:`episodes` reads only what was known by then.
+:func:`episode_versions` gives, for every day at once, the resolved episodes as they stood;
+:mod:`cleanclaim.analytics.monthly.episode_store` stores them for the report.
 """
 
 from __future__ import annotations
