@@ -4,6 +4,7 @@ never read."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -202,3 +203,29 @@ def test_stored_episodes_equal_resolving_them_again_on_every_day(
             since = dt.date(month.shift(-11).year, month.shift(-11).month, 1)
             live = tally(episodes(s, pid, through=through), since)
             assert live and resolved_by_month(s, pid, since=since, through=through) == live
+
+
+def test_two_refreshes_of_one_practice_take_turns(db_url: str, tmp_path: Path) -> None:
+    """The second waits for the first to commit, then finds the episodes current: no
+    version is stored twice."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("row locks are a PostgreSQL matter: SQLite has one writer")
+    w = World(db_url, tmp_path)
+    _denied_then_paid(w)
+    pid = w.who.practice_id
+    second: list[bool] = []
+    with session_scope(w.engine) as first:
+        assert not refresh_episodes(first, pid, user="a").current
+
+        def other() -> None:
+            with session_scope(w.engine) as s:
+                second.append(refresh_episodes(s, pid, user="b").current)
+
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join(timeout=1.0)
+        assert thread.is_alive(), "the second refresh did not wait for the first"
+    thread.join(timeout=30)
+    assert second == [True]
+    with session_scope(w.engine) as s:
+        assert len(s.scalars(select(EpisodeRow.id)).all()) == 1

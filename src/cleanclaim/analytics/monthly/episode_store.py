@@ -40,6 +40,7 @@ from cleanclaim.analytics.monthly.resolution import (
 from cleanclaim.analytics.report.base import Month
 from cleanclaim.payers.registry import all_entries
 from cleanclaim.storage.db import read_rows
+from cleanclaim.storage.models import Practice
 from cleanclaim.storage.tables_denials import AppealRow, DenialRow
 from cleanclaim.storage.tables_derived import DerivedStateRow, EpisodeRow
 from cleanclaim.storage.tables_facts import ClaimFactRow
@@ -126,7 +127,11 @@ def refresh_episodes(
     """Store the practice's resolved denial episodes, unless those stored are current.
 
     Runs in the caller's transaction: the old rows go and the new ones come in it, so a
-    reader sees either all of the old or all of the new."""
+    reader sees either all of the old or all of the new. The practice's row is locked
+    first, so two refreshes of one practice take turns (on PostgreSQL; SQLite has one
+    writer). The digest is taken before the episodes are read: data that arrives between
+    the two makes the stored rows look stale, never stale rows look current."""
+    session.execute(select(Practice.id).where(Practice.id == practice_id).with_for_update())
     basis = episode_basis(session, practice_id)
     state = _state(session, practice_id)
     if state is not None and state.basis == basis and not force:
