@@ -27,6 +27,7 @@ SKIP = frozenset(
         "patient_key_salt",
         "denial_episode",
         "derived_state",
+        "hcc_recapture_month",
     }
 )
 """Tables not replicated: not practice rows, one row per practice, or rows derived from the

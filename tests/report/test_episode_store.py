@@ -1,5 +1,5 @@
-"""Stored denial episodes: the same as resolving them again, on every day; stale ones are
-never read."""
+"""Stored denial episodes: what they hold, when they are stale, and the migration.
+``test_derived_synthetic`` compares them with resolving the episodes again."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 from tests.denials._denialkit import World, claim, clp, svc
 
-from cleanclaim.analytics.demo_run import DemoOptions, run_demo
 from cleanclaim.analytics.monthly.episode_store import (
     episodes_current,
     refresh_episodes,
@@ -22,13 +21,11 @@ from cleanclaim.analytics.monthly.episode_store import (
     tally,
 )
 from cleanclaim.analytics.monthly.resolution import PAID, Episode, episodes
-from cleanclaim.analytics.report.base import Month
 from cleanclaim.denials.appeals import record_appeal
 from cleanclaim.payers.registry import seed_defaults
 from cleanclaim.storage.db import session_scope
 from cleanclaim.storage.migrate import downgrade, head_revision, upgrade
 from cleanclaim.storage.models import Payer as PayerRow
-from cleanclaim.storage.models import Practice
 from cleanclaim.storage.tables_derived import EpisodeRow
 
 DAY = dt.timedelta(days=1)
@@ -175,34 +172,6 @@ def test_the_migration_goes_down_and_up(db_url: str, tmp_path: Path) -> None:
         # no backfill: the report resolves episodes itself until they are stored again
         assert not episodes_current(s, w.who.practice_id)
         assert refresh_episodes(s, w.who.practice_id, user="test").rows == 1
-
-
-def test_stored_episodes_equal_resolving_them_again_on_every_day(
-    db_url: str, tmp_path: Path
-) -> None:
-    """A synthetic practice through the whole job (which stores the episodes): on every
-    day from the first remittance to a year after the last, the stored versions that hold
-    are the episodes resolved as of that day."""
-    run_demo(tmp_path / "demo", DemoOptions(seed=11, months=6, claims_per_month=120))
-    with session_scope() as s:
-        pid = s.scalars(select(Practice.id).where(Practice.key == "demo")).one()
-        assert episodes_current(s, pid)
-        bounds = {r.valid_from for r in s.scalars(select(EpisodeRow))}
-        bounds |= {r.valid_to for r in s.scalars(select(EpisodeRow)) if r.valid_to}
-        hows = {r.how for r in s.scalars(select(EpisodeRow))}
-        assert hows >= {"paid", "upheld", "abandoned"}, hows
-        # some resolutions were undone by later data (a payment after the deadline passed)
-        assert any(r.valid_to for r in s.scalars(select(EpisodeRow)))
-        days = sorted({d + k * DAY for d in bounds for k in (-1, 0)})
-        start, end = days[0], days[-1] + 365 * DAY
-        days += [start + k * 9 * DAY for k in range((end - start).days // 9)]
-        for day in sorted(set(days)):
-            assert _stored(s, pid, day) == _resolved(s, pid, day), day
-        for month in (Month(2026, 7), Month(2026, 9), Month(2027, 3)):
-            through = dt.date(month.year, month.month, 28)
-            since = dt.date(month.shift(-11).year, month.shift(-11).month, 1)
-            live = tally(episodes(s, pid, through=through), since)
-            assert live and resolved_by_month(s, pid, since=since, through=through) == live
 
 
 def test_two_refreshes_of_one_practice_take_turns(db_url: str, tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from tests.cli.conftest import Result
 from tests.edits._scrubkit import use_fake_catalogue, write_837
 
 from cleanclaim.analytics.monthly.hcc import hcc_recapture
+from cleanclaim.analytics.monthly.hcc_store import hcc_current, recapture, refresh_hcc
 from cleanclaim.analytics.report.base import Month
 from cleanclaim.codesets.store import default_store
 from cleanclaim.edits.examples import ExClaim, ExLine
@@ -103,23 +104,62 @@ def practice(
         pytest.param(Month(2025, 12), {}, id="prior-year-has-no-history"),
     ],
 )
+@pytest.mark.parametrize("stored", [False, True], ids=["computed", "stored"])
 def test_due_and_recaptured_by_provider(
-    practice: tuple[Any, int], month: Month, expected: dict[str, tuple[int, int]]
+    practice: tuple[Any, int], month: Month, expected: dict[str, tuple[int, int]], stored: bool
 ) -> None:
     engine, practice_id = practice
     with session_scope(engine) as s:
-        found, notes = hcc_recapture(s, practice_id, default_store(), month)
+        if stored:
+            assert refresh_hcc(s, practice_id, default_store(), user="test")
+    with session_scope(engine) as s:
+        if stored:
+            assert hcc_current(s, practice_id, default_store())
+            found, notes = recapture(s, practice_id, default_store(), month)
+        else:
+            found, notes = hcc_recapture(s, practice_id, default_store(), month)
     assert (found, notes) == (expected, [])
 
 
 def test_replacement_drops_the_recapture(
     practice: tuple[Any, int], cli: Run, tmp_path: Path
 ) -> None:
-    """A replacement of P2's 2026 claim without the diabetes code: the gap reopens."""
+    """A replacement of P2's 2026 claim without the diabetes code: the gap reopens. Figures
+    stored before it are no longer read, and storing them again gives the new ones."""
+    engine, practice_id = practice
+    store, june = default_store(), Month(2026, 6)
+    with session_scope(engine) as s:
+        refresh_hcc(s, practice_id, store, user="test")
+        assert recapture(s, practice_id, store, june)[0] == {NPI: (4, 2), OTHER: (2, 1)}
     fixed = visit("P2B", "2026-03-01", "I10", member="EXMEMBER02", frequency="7")
     result = cli("ingest", str(write_837(tmp_path / "fix.837", fixed)))
     assert result.code == 0, result.err
-    engine, practice_id = practice
     with session_scope(engine) as s:
-        found, _ = hcc_recapture(s, practice_id, default_store(), Month(2026, 6))
+        assert not hcc_current(s, practice_id, store)
+        found, _ = hcc_recapture(s, practice_id, store, june)
+        assert recapture(s, practice_id, store, june)[0] == found
+        refresh_hcc(s, practice_id, store, user="test")
+    with session_scope(engine) as s:
+        assert hcc_current(s, practice_id, store)
+        assert recapture(s, practice_id, store, june)[0] == found
     assert found == {NPI: (4, 1), OTHER: (2, 1)}
+
+
+def test_other_hcc_code_sets_make_the_stored_figures_stale(practice: tuple[Any, int]) -> None:
+    engine, practice_id = practice
+    store = default_store()
+    with session_scope(engine) as s:
+        refresh_hcc(s, practice_id, store, user="test")
+    with session_scope(engine) as s:
+        assert hcc_current(s, practice_id, store)
+        assert not hcc_current(s, practice_id, _FewerReleases(store))
+
+
+class _FewerReleases:
+    """The store without its latest HCC release (as after an update that replaced it)."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def releases(self, kind: str | None = None) -> list[Any]:
+        return list(self.store.releases(kind))[:-1]

@@ -11,7 +11,10 @@ the report counts resolutions, and an open episode has none.
 rows were computed from (``basis``). A reader compares it with the digest of the data as it
 is now and, when they differ, recomputes instead of reading stale rows.
 
-PHI: none. Family ids, payer ids, dates and amounts.
+:class:`HccRecaptureRow` holds HCC recapture by provider as of the end of each month of the
+practice's data (:mod:`cleanclaim.analytics.monthly.hcc_store`).
+
+PHI: none. Family ids, payer ids, provider NPIs, dates, counts and amounts.
 """
 
 from __future__ import annotations
@@ -75,3 +78,19 @@ class DerivedStateRow(Owned, Base):
     """SHA-256 (hex) of the inputs the rows were computed from."""
     rows: Mapped[int] = mapped_column(Integer)
     computed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class HccRecaptureRow(Owned, Base):
+    """HCC recapture of one provider as of the end of one month (see
+    :mod:`cleanclaim.analytics.monthly.hcc_store`)."""
+
+    __tablename__ = "hcc_recapture_month"
+    __table_args__ = (Index("ix_hcc_recapture_month", "practice_id", "month"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[dt.date] = mapped_column(Date)
+    """The month's first day."""
+    provider_npi: Mapped[str] = mapped_column(String(10))
+    """The provider of the patients' latest encounter this year (empty: none on it)."""
+    due: Mapped[int] = mapped_column(Integer)
+    recaptured: Mapped[int] = mapped_column(Integer)

@@ -13,7 +13,7 @@ from cleanclaim.analytics.monthly.concurrent import Parts
 from cleanclaim.analytics.monthly.counts import read_counts, remit_day
 from cleanclaim.analytics.monthly.episode_store import resolved_by_month
 from cleanclaim.analytics.monthly.extras import OWNERS, coverage_rows, queue_rows, scrub_coverage
-from cleanclaim.analytics.monthly.hcc import hcc_recapture
+from cleanclaim.analytics.monthly.hcc_store import recapture
 from cleanclaim.analytics.monthly.headline import headline, headline_values
 from cleanclaim.analytics.monthly.parties import (
     MonthDenials,
@@ -146,7 +146,7 @@ def _build(
 
     # Independent reads, longest first; on PostgreSQL side by side on one snapshot.
     parts = Parts(session)
-    hcc_part = parts.add(lambda s: hcc_recapture(s, practice_id, store, month))
+    hcc_part = parts.add(lambda s: recapture(s, practice_id, store, month))
     counts_part = parts.add(lambda s: read_counts(s, practice_id, window))
     first = window.trend[0]
     since = dt.date(first.year, first.month, 1)

@@ -30,6 +30,7 @@ from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from cleanclaim.analytics.monthly.counts import money
+from cleanclaim.analytics.monthly.derived import lock_practice, newest, record_state, state_of
 from cleanclaim.analytics.monthly.periods import as_date, month_of
 from cleanclaim.analytics.monthly.resolution import (
     WRITTEN_OFF,
@@ -40,9 +41,8 @@ from cleanclaim.analytics.monthly.resolution import (
 from cleanclaim.analytics.report.base import Month
 from cleanclaim.payers.registry import all_entries
 from cleanclaim.storage.db import read_rows
-from cleanclaim.storage.models import Practice
 from cleanclaim.storage.tables_denials import AppealRow, DenialRow
-from cleanclaim.storage.tables_derived import DerivedStateRow, EpisodeRow
+from cleanclaim.storage.tables_derived import EpisodeRow
 from cleanclaim.storage.tables_facts import ClaimFactRow
 from cleanclaim.storage.tables_x12 import MONEY, RemitClaimRow
 
@@ -76,18 +76,12 @@ class RefreshReport:
 def episode_basis(session: Session, practice_id: int) -> str:
     """SHA-256 of what the practice's denial episodes are made of (module docstring)."""
     digest = hashlib.sha256(f"rules {EPISODE_RULES}\n".encode())
-    # The newest row of the practice, walking the primary key down from the newest row of
-    # all: ``practice_id + 0`` keeps both backends off the practice indexes, whose every
-    # entry of the practice they would otherwise read (0.25 s for denials at 1M lines).
     for name, key, owner in (
         ("remit_claim", RemitClaimRow.id, RemitClaimRow.practice_id),
         ("claim_fact", ClaimFactRow.claim_id, ClaimFactRow.practice_id),
         ("denial", DenialRow.id, DenialRow.practice_id),
     ):
-        top = session.scalar(
-            select(key).where(owner + 0 == practice_id).order_by(key.desc()).limit(1)
-        )
-        digest.update(f"{name} {top}\n".encode())
+        digest.update(f"{name} {newest(session, key, owner, practice_id)}\n".encode())
     appeals = read_rows(
         session,
         select(
@@ -107,17 +101,9 @@ def episode_basis(session: Session, practice_id: int) -> str:
     return digest.hexdigest()
 
 
-def _state(session: Session, practice_id: int) -> DerivedStateRow | None:
-    return session.scalars(
-        select(DerivedStateRow).where(
-            DerivedStateRow.practice_id == practice_id, DerivedStateRow.name == EPISODES
-        )
-    ).one_or_none()
-
-
 def episodes_current(session: Session, practice_id: int) -> bool:
     """Whether the stored episodes are those of the data as it is now."""
-    state = _state(session, practice_id)
+    state = state_of(session, practice_id, EPISODES)
     return state is not None and state.basis == episode_basis(session, practice_id)
 
 
@@ -128,12 +114,12 @@ def refresh_episodes(
 
     Runs in the caller's transaction: the old rows go and the new ones come in it, so a
     reader sees either all of the old or all of the new. The practice's row is locked
-    first, so two refreshes of one practice take turns (on PostgreSQL; SQLite has one
-    writer). The digest is taken before the episodes are read: data that arrives between
-    the two makes the stored rows look stale, never stale rows look current."""
-    session.execute(select(Practice.id).where(Practice.id == practice_id).with_for_update())
+    first (:func:`~.derived.lock_practice`). The digest is taken before the episodes are
+    read: data that arrives between the two makes the stored rows look stale, never stale
+    rows look current."""
+    lock_practice(session, practice_id)
     basis = episode_basis(session, practice_id)
-    state = _state(session, practice_id)
+    state = state_of(session, practice_id, EPISODES)
     if state is not None and state.basis == basis and not force:
         return RefreshReport(state.rows, current=True)
     session.execute(delete(EpisodeRow).where(EpisodeRow.practice_id == practice_id))
@@ -142,11 +128,10 @@ def refresh_episodes(
     for batch in _batches(_values(session, practice_id, user, now)):
         session.execute(insert(EpisodeRow), batch)
         rows += len(batch)
-    if state is None:
-        state = DerivedStateRow(practice_id=practice_id, name=EPISODES, created_by=user)
-        session.add(state)
-    state.basis, state.rows, state.computed_at = basis, rows, now
-    session.flush()
+    record_state(
+        session, state, practice_id=practice_id, name=EPISODES, basis=basis, rows=rows,
+        user=user, now=now,
+    )  # fmt: skip
     return RefreshReport(rows, current=False)
 
 
