@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from tests.report._episodekit import resolved_as_of, stored_on
 
 from cleanclaim.analytics.demo_run import DemoOptions, run_demo
 from cleanclaim.analytics.monthly.episode_store import (
@@ -17,7 +17,7 @@ from cleanclaim.analytics.monthly.episode_store import (
 )
 from cleanclaim.analytics.monthly.hcc import hcc_recapture
 from cleanclaim.analytics.monthly.hcc_store import hcc_current, recapture
-from cleanclaim.analytics.monthly.resolution import Episode, episodes
+from cleanclaim.analytics.monthly.resolution import episodes
 from cleanclaim.analytics.report.base import Month
 from cleanclaim.codesets.store import default_store
 from cleanclaim.storage.db import session_scope
@@ -27,24 +27,6 @@ from cleanclaim.storage.tables_derived import EpisodeRow, HccRecaptureRow
 DAY = dt.timedelta(days=1)
 OPTIONS = DemoOptions(seed=11, months=14, claims_per_month=70)
 """Fourteen months: HCC recapture needs a prior year."""
-
-
-def _stored(session: Session, practice_id: int, through: dt.date) -> set[Episode]:
-    """The stored versions that hold on ``through``, as episodes."""
-    rows = session.scalars(
-        select(EpisodeRow).where(
-            EpisodeRow.practice_id == practice_id,
-            EpisodeRow.valid_from <= through,
-            or_(EpisodeRow.valid_to.is_(None), EpisodeRow.valid_to > through),
-        )
-    )
-    return {
-        Episode(r.family_id, r.payer, r.denied_on, r.amount, r.how, r.resolved_on) for r in rows
-    }
-
-
-def _resolved(session: Session, practice_id: int, through: dt.date) -> set[Episode]:
-    return {e for e in episodes(session, practice_id, through=through) if e.how is not None}
 
 
 def test_stored_rows_equal_computing_them_again(db_url: str, tmp_path: Path) -> None:
@@ -64,7 +46,7 @@ def test_stored_rows_equal_computing_them_again(db_url: str, tmp_path: Path) -> 
         start, end = days[0], days[-1] + 365 * DAY
         days += [start + k * 9 * DAY for k in range((end - start).days // 9)]
         for day in sorted(set(days)):
-            assert _stored(s, pid, day) == _resolved(s, pid, day), day
+            assert stored_on(s, pid, day) == resolved_as_of(s, pid, day), day
         # The report's sums by month, and HCC recapture, for every month of the data and
         # the one after it (not stored: computed).
         months = [Month(2025, 8).shift(k) for k in range(15)]

@@ -10,9 +10,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import select, update
 from tests.denials._denialkit import World, claim, clp, svc
+from tests.report._episodekit import resolved_as_of, stored_on
 
 from cleanclaim.analytics.monthly.episode_store import (
     episodes_current,
@@ -20,7 +20,7 @@ from cleanclaim.analytics.monthly.episode_store import (
     resolved_by_month,
     tally,
 )
-from cleanclaim.analytics.monthly.resolution import PAID, Episode, episodes
+from cleanclaim.analytics.monthly.resolution import PAID, episodes
 from cleanclaim.denials.appeals import record_appeal
 from cleanclaim.payers.registry import seed_defaults
 from cleanclaim.storage.db import session_scope
@@ -29,24 +29,6 @@ from cleanclaim.storage.models import Payer as PayerRow
 from cleanclaim.storage.tables_derived import EpisodeRow
 
 DAY = dt.timedelta(days=1)
-
-
-def _stored(session: Session, practice_id: int, through: dt.date) -> set[Episode]:
-    """The stored versions that hold on ``through``, as episodes."""
-    rows = session.scalars(
-        select(EpisodeRow).where(
-            EpisodeRow.practice_id == practice_id,
-            EpisodeRow.valid_from <= through,
-            or_(EpisodeRow.valid_to.is_(None), EpisodeRow.valid_to > through),
-        )
-    )
-    return {
-        Episode(r.family_id, r.payer, r.denied_on, r.amount, r.how, r.resolved_on) for r in rows
-    }
-
-
-def _resolved(session: Session, practice_id: int, through: dt.date) -> set[Episode]:
-    return {e for e in episodes(session, practice_id, through=through) if e.how is not None}
 
 
 def _denied_then_paid(w: World) -> None:
@@ -81,9 +63,11 @@ def test_a_paid_episode_is_stored_from_the_day_it_was_paid(db_url: str, tmp_path
         )
         assert row.amount == Decimal("90.00")
         # the day before the payment, the episode was open: nothing stored holds then
-        assert _stored(s, pid, dt.date(2026, 6, 19)) == set()
-        assert _resolved(s, pid, dt.date(2026, 6, 19)) == set()
-        assert _stored(s, pid, dt.date(2026, 6, 20)) == _resolved(s, pid, dt.date(2026, 6, 20))
+        assert stored_on(s, pid, dt.date(2026, 6, 19)) == set()
+        assert resolved_as_of(s, pid, dt.date(2026, 6, 19)) == set()
+        assert stored_on(s, pid, dt.date(2026, 6, 20)) == resolved_as_of(
+            s, pid, dt.date(2026, 6, 20)
+        )
 
 
 def test_a_second_refresh_of_the_same_data_stores_nothing(db_url: str, tmp_path: Path) -> None:

@@ -30,10 +30,10 @@ if TYPE_CHECKING:
 
 MEDICARE = frozenset({"MA", "MB", "16"})
 
-_Row = Sequence[Any]
-"""A ``claim_fact`` row of :func:`_records`: patient key, claim key, day, procedures, claim
-type, type of bill, taxonomy (with the year, what decides eligibility), ICD-10-CM codes,
-provider NPI, filing indicator."""
+FactRow = Sequence[Any]
+"""A ``claim_fact`` row of :func:`patient_records`: patient key, claim key, day, procedures,
+claim type, type of bill, taxonomy (with the year, what decides eligibility), ICD-10-CM
+codes, provider NPI, filing indicator."""
 
 
 def hcc_recapture(
@@ -41,12 +41,13 @@ def hcc_recapture(
 ) -> tuple[dict[str, tuple[int, int]], list[str]]:
     """Provider NPI -> (HCCs due, recaptured), and notes on what could not be judged."""
     end = last_day(month)
-    judge = _Judge(store, month.year)
+    judge = Judge(store, month.year)
     table = judge.own_table(end)
     if table is None:
         return {}, [f"no CMS-HCC table in force on {end.isoformat()}: HCC recapture not shown"]
     out: dict[str, tuple[int, int]] = {}
-    by_patient = _records(session, practice_id, dt.date(month.year - 1, 1, 1), end, month.year)
+    start = dt.date(month.year - 1, 1, 1)
+    by_patient = patient_records(session, practice_id, start, end, month.year)
     for rows in by_patient.values():
         rows.sort(key=lambda r: (r[2], r[1]))
         if (rows[-1][9] or "").upper() not in MEDICARE:
@@ -59,7 +60,7 @@ def hcc_recapture(
     return out, []
 
 
-class _Judge:
+class Judge:
     """Judges one patient's rows; remembers what rows share (code-set views and tables by
     day, eligibility verdicts, each diagnosis list's chronic HCCs and each set's hierarchy
     per table), because patients code the same diagnoses on the same kinds of claim again
@@ -91,7 +92,7 @@ class _Judge:
             self.tables[day] = self.view(day).table("hcc")[0]
         return self.tables[day]
 
-    def eligible(self, row: _Row) -> bool:
+    def eligible(self, row: FactRow) -> bool:
         # The verdict depends only on the year's list of eligible procedures and on the
         # row's procedures, claim type, type of bill and taxonomy (row[3:7]); claims share
         # them, so each combination is judged once.
@@ -112,7 +113,7 @@ class _Judge:
             self.kept[key] = frozenset(table.apply_hierarchies(hccs))
         return self.kept[key]
 
-    def chronic_of(self, rows: list[_Row], fallback: HccTable) -> set[str]:
+    def chronic_of(self, rows: list[FactRow], fallback: HccTable) -> set[str]:
         """Chronic HCCs of ``rows``, each mapped with the table of its day (``fallback``
         for a day no table covers)."""
         found: set[str] = set()
@@ -132,7 +133,7 @@ class _Judge:
             found.update(self.mapped_chronic[key])
         return found
 
-    def patient(self, rows: list[_Row], table: HccTable) -> tuple[str, int, int] | None:
+    def patient(self, rows: list[FactRow], table: HccTable) -> tuple[str, int, int] | None:
         """(provider NPI, HCCs due, recaptured) of one Medicare patient's rows sorted by
         day, or ``None`` when nothing is due; ``table`` is the one in force at the end."""
         # The rows run from 1 January of the prior year: each is of the prior year or this
@@ -163,9 +164,9 @@ class _Judge:
         return latest[8] or "", due, due - gaps
 
 
-def _records(
+def patient_records(
     session: Session, practice_id: int, start: dt.date, end: dt.date, year: int
-) -> dict[str, list[_Row]]:
+) -> dict[str, list[FactRow]]:
     """Diagnosis records of the latest, sent version of each claim judged on ``start`` to
     ``end``, by stored patient key, read from their ``claim_fact`` rows.
 
@@ -188,7 +189,7 @@ def _records(
         ClaimFactRow.record_day <= end,
         ClaimFactRow.filing_indicator.in_(MEDICARE),
     )
-    out: dict[str, list[_Row]] = defaultdict(list)
+    out: dict[str, list[FactRow]] = defaultdict(list)
     rows = (
         session.connection()
         .execute(
@@ -221,8 +222,8 @@ def _records(
     return out
 
 
-def _record(row: _Row) -> DxRecord:
-    """The :class:`DxRecord` of one row of :func:`_records`."""
+def _record(row: FactRow) -> DxRecord:
+    """The :class:`DxRecord` of one row of :func:`patient_records`."""
     _, key, day, procedures, kind, bill, taxonomy, codes, npi, filing = row
     return DxRecord(
         claim_key=key,

@@ -28,7 +28,13 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from cleanclaim.analytics.monthly.derived import lock_practice, newest, record_state, state_of
-from cleanclaim.analytics.monthly.hcc import MEDICARE, _Judge, _records, _Row, hcc_recapture
+from cleanclaim.analytics.monthly.hcc import (
+    MEDICARE,
+    FactRow,
+    Judge,
+    hcc_recapture,
+    patient_records,
+)
 from cleanclaim.analytics.monthly.periods import as_date, last_day
 from cleanclaim.analytics.report.base import Month
 from cleanclaim.codesets.store import CodesetStore
@@ -90,7 +96,7 @@ def recapture(
     session: Session, practice_id: int, store: CodesetStore, month: Month
 ) -> tuple[Figures, list[str]]:
     """:func:`.hcc.hcc_recapture` of ``month``: stored figures when current, else computed."""
-    judge = _Judge(store, month.year)
+    judge = Judge(store, month.year)
     if (
         judge.own_table(last_day(month)) is None  # the note, at once
         or not hcc_current(session, practice_id, store)
@@ -149,14 +155,14 @@ def _year(
 ) -> dict[Month, Figures]:
     """HCC recapture as of the end of each of ``months`` (all of ``year``), judged from one
     read of the year and the one before."""
-    judge = _Judge(store, year)
+    judge = Judge(store, year)
     tables = {m: judge.own_table(last_day(m)) for m in months}
     months = [m for m in months if tables[m] is not None]
     if not months:
         return {}
     ends = [last_day(m) for m in months]
     out: dict[Month, Figures] = {m: {} for m in months}
-    patients = _records(session, practice_id, dt.date(year - 1, 1, 1), ends[-1], year)
+    patients = patient_records(session, practice_id, dt.date(year - 1, 1, 1), ends[-1], year)
     for rows in patients.values():
         rows.sort(key=lambda r: (r[2], r[1]))
         for month, found in zip(months, _standing(judge, rows, ends, tables, months), strict=True):
@@ -168,7 +174,7 @@ def _year(
 
 
 def _standing(
-    judge: _Judge, rows: list[_Row], ends: list[dt.date], tables: dict[Month, Any],
+    judge: Judge, rows: list[FactRow], ends: list[dt.date], tables: dict[Month, Any],
     months: list[Month],
 ) -> Iterator[tuple[str, int, int] | None]:  # fmt: skip
     """One patient's standing as of each month's end: as :func:`.hcc.hcc_recapture` judges
