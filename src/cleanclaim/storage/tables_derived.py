@@ -9,7 +9,10 @@ the report counts resolutions, and an open episode has none.
 
 :class:`DerivedStateRow` records, per practice and derived table, a digest of the inputs the
 rows were computed from (``basis``). A reader compares it with the digest of the data as it
-is now and, when they differ, recomputes instead of reading stale rows.
+is now and, when they differ, recomputes instead of reading stale rows. The digests see rows
+added and appeals or payer terms changed; a migration that rewrites the rows they are
+computed from in place must delete the ``derived_state`` rows, so that they are computed
+again.
 
 :class:`HccRecaptureRow` holds HCC recapture by provider as of the end of each month of the
 practice's data (:mod:`cleanclaim.analytics.monthly.hcc_store`).
