@@ -189,20 +189,18 @@ def _refresh(engine: Any, pid: int, store: Any) -> dict[str, dict[str, Any]]:
     from cleanclaim.analytics.monthly.hcc_store import refresh_hcc
     from cleanclaim.storage.db import session_scope
 
-    def episodes() -> tuple[int, bool]:
+    def episodes() -> Any:
         with session_scope(engine) as session:
-            done = refresh_episodes(session, pid, user="bench")
-        return done.rows, done.current
+            return refresh_episodes(session, pid, user="bench")
 
-    def hcc() -> tuple[int, bool]:
+    def hcc() -> Any:
         with session_scope(engine) as session:
-            rows = refresh_hcc(session, pid, store, user="bench")
-        return rows or 0, rows is None
+            return refresh_hcc(session, pid, store, user="bench")
 
     out: dict[str, dict[str, Any]] = {}
     for name, fn in (("episodes", episodes), ("hcc", hcc)):
-        wall, cpu, (rows, current) = _timed(fn)
-        out[name] = {"wall_s": wall, "cpu_s": cpu, "rows": rows, "current": current}
+        wall, cpu, done = _timed(fn)
+        out[name] = {"wall_s": wall, "cpu_s": cpu, "rows": done.rows, "current": done.current}
     return out
 
 

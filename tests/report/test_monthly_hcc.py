@@ -111,7 +111,7 @@ def test_due_and_recaptured_by_provider(
     engine, practice_id = practice
     with session_scope(engine) as s:
         if stored:
-            assert refresh_hcc(s, practice_id, default_store(), user="test")
+            assert not refresh_hcc(s, practice_id, default_store(), user="test").current
     with session_scope(engine) as s:
         if stored:
             assert hcc_current(s, practice_id, default_store())

@@ -88,9 +88,7 @@ def run_demo(
     progress: Progress | None = None,
 ) -> DemoResult:
     """Run the whole job (module docstring) into ``out``; return what happened."""
-    from cleanclaim.analytics.monthly import build_monthly_report
-    from cleanclaim.analytics.monthly.episode_store import refresh_episodes
-    from cleanclaim.analytics.monthly.hcc_store import refresh_hcc
+    from cleanclaim.analytics.monthly import build_monthly_report, store_derived
     from cleanclaim.analytics.recovery import measure
     from cleanclaim.analytics.report import write_report
     from cleanclaim.analytics.synthetic import generate
@@ -171,8 +169,7 @@ def run_demo(
         reconcile_resubmissions(session, who.practice_id, user=user)
         # The report reads the resolved denial episodes and HCC recapture stored here (a
         # no-op when the stored ones are already those of the data).
-        refresh_episodes(session, who.practice_id, user=user)
-        refresh_hcc(session, who.practice_id, default_store(), user=user)
+        store_derived(session, who.practice_id, default_store(), user=user)
         result.recovery = measure(session, who.practice_id, practice_dir / "truth-ledger.csv")
     lap("classify")
     tell("Computing and writing the report", 0, 0)

@@ -49,9 +49,7 @@ def monthly(
     ] = None,
 ) -> None:
     """Write the monthly denial report (classifying new remittance adjustments first)."""
-    from cleanclaim.analytics.monthly import build_monthly_report
-    from cleanclaim.analytics.monthly.episode_store import refresh_episodes
-    from cleanclaim.analytics.monthly.hcc_store import refresh_hcc
+    from cleanclaim.analytics.monthly import build_monthly_report, store_derived
     from cleanclaim.analytics.report import FORMATS, render, write_report
     from cleanclaim.analytics.report.base import Month
     from cleanclaim.cli.admin import upgrade_database
@@ -77,8 +75,7 @@ def monthly(
         with console.status("Classifying new remittance adjustments..."):
             classify_and_reconcile(session, who.practice_id, user=who.user)
         with console.status("Resolving denial episodes and HCC recapture..."):
-            refresh_episodes(session, who.practice_id, user=who.user)
-            refresh_hcc(session, who.practice_id, default_store(), user=who.user)
+            store_derived(session, who.practice_id, default_store(), user=who.user)
     status = console.status(f"Computing the {report_month.label} report...")
     with session_scope() as session, status:
         data = build_monthly_report(

@@ -5,14 +5,14 @@ claims, scrubs, remittances, classified denials, work log and appeals, and retur
 report data that every format renders (:mod:`cleanclaim.analytics.report`). It writes
 nothing. Classify denials first (``cleanclaim denials list`` or
 :func:`cleanclaim.denials.service.classify_practice`): unclassified adjustments are not seen.
-Then store the resolved denial episodes
-(:func:`cleanclaim.analytics.monthly.episode_store.refresh_episodes`), as ``cleanclaim
-report monthly`` and the demo do: without them, or when the data changed since, the report
-resolves the episodes itself, with the same result, more slowly.
+Then store what the report reads back (:func:`store_derived`: the resolved denial episodes
+and HCC recapture by month), as ``cleanclaim report monthly`` and the demo do: without them,
+or when the data changed since, the report computes them itself, with the same result, more
+slowly.
 """
 
 from __future__ import annotations
 
-from cleanclaim.analytics.monthly.build import build_monthly_report, data_through
+from cleanclaim.analytics.monthly.build import build_monthly_report, data_through, store_derived
 
-__all__ = ["build_monthly_report", "data_through"]
+__all__ = ["build_monthly_report", "data_through", "store_derived"]

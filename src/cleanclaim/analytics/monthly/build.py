@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from cleanclaim.analytics.monthly.concurrent import Parts
 from cleanclaim.analytics.monthly.counts import read_counts, remit_day
-from cleanclaim.analytics.monthly.episode_store import resolved_by_month
+from cleanclaim.analytics.monthly.derived import RefreshReport
+from cleanclaim.analytics.monthly.episode_store import refresh_episodes, resolved_by_month
 from cleanclaim.analytics.monthly.extras import OWNERS, coverage_rows, queue_rows, scrub_coverage
-from cleanclaim.analytics.monthly.hcc_store import recapture
+from cleanclaim.analytics.monthly.hcc_store import recapture, refresh_hcc
 from cleanclaim.analytics.monthly.headline import headline, headline_values
 from cleanclaim.analytics.monthly.parties import (
     MonthDenials,
@@ -24,7 +25,7 @@ from cleanclaim.analytics.monthly.parties import (
     root_causes,
     top_codes,
 )
-from cleanclaim.analytics.monthly.periods import Window, as_date, last_day
+from cleanclaim.analytics.monthly.periods import Window, as_date, first_day, last_day
 from cleanclaim.analytics.monthly.scrubbing import (
     ScrubbedClaim,
     finding_outcomes,
@@ -89,6 +90,18 @@ class _MonthTables:
     codes: tuple[tuple[CodeRow, ...], tuple[CodeRow, ...]]
 
 
+def store_derived(
+    session: Session, practice_id: int, store: CodesetStore, *, user: str
+) -> tuple[RefreshReport, RefreshReport]:
+    """Store what the report reads back instead of computing (the resolved denial episodes
+    and HCC recapture by month), each unless already current; run after the data changed,
+    in the caller's transaction."""
+    return (
+        refresh_episodes(session, practice_id, user=user),
+        refresh_hcc(session, practice_id, store, user=user),
+    )
+
+
 def build_monthly_report(
     session: Session,
     practice_id: int,
@@ -148,8 +161,7 @@ def _build(
     parts = Parts(session)
     hcc_part = parts.add(lambda s: recapture(s, practice_id, store, month))
     counts_part = parts.add(lambda s: read_counts(s, practice_id, window))
-    first = window.trend[0]
-    since = dt.date(first.year, first.month, 1)
+    since = first_day(window.trend[0])
     episodes_part = parts.add(
         lambda s: resolved_by_month(s, practice_id, since=since, through=through)
     )

@@ -4,6 +4,7 @@ and the recorded state (:class:`~cleanclaim.storage.tables_derived.DerivedStateR
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -11,6 +12,15 @@ from sqlalchemy.orm import Session
 
 from cleanclaim.storage.models import Practice
 from cleanclaim.storage.tables_derived import DerivedStateRow
+
+
+@dataclass(frozen=True)
+class RefreshReport:
+    """What a refresh did: ``rows`` stored, or ``current`` when the stored rows were
+    already those of the data (``rows`` is then how many there are)."""
+
+    rows: int
+    current: bool
 
 
 def newest(session: Session, key: Any, owner: Any, practice_id: int) -> object:

@@ -25,12 +25,19 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import batched
 
 from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from cleanclaim.analytics.monthly.counts import money
-from cleanclaim.analytics.monthly.derived import lock_practice, newest, record_state, state_of
+from cleanclaim.analytics.monthly.derived import (
+    RefreshReport,
+    lock_practice,
+    newest,
+    record_state,
+    state_of,
+)
 from cleanclaim.analytics.monthly.periods import as_date, month_of
 from cleanclaim.analytics.monthly.resolution import (
     WRITTEN_OFF,
@@ -62,15 +69,6 @@ class Resolved:
     written_off: Decimal = ZERO
     days: int = 0
     count: int = 0
-
-
-@dataclass(frozen=True)
-class RefreshReport:
-    """What :func:`refresh_episodes` did: ``rows`` versions stored, or ``current`` when the
-    stored ones were already those of the data."""
-
-    rows: int
-    current: bool
 
 
 def episode_basis(session: Session, practice_id: int) -> str:
@@ -125,8 +123,8 @@ def refresh_episodes(
     session.execute(delete(EpisodeRow).where(EpisodeRow.practice_id == practice_id))
     now = dt.datetime.now(dt.UTC)
     rows = 0
-    for batch in _batches(_values(session, practice_id, user, now)):
-        session.execute(insert(EpisodeRow), batch)
+    for batch in batched(_values(session, practice_id, user, now), BATCH):
+        session.execute(insert(EpisodeRow), list(batch))
         rows += len(batch)
     record_state(
         session, state, practice_id=practice_id, name=EPISODES, basis=basis, rows=rows,
@@ -154,17 +152,6 @@ def _values(
             "created_by": user,
             "created_at": now,
         }
-
-
-def _batches(values: Iterator[dict[str, object]]) -> Iterator[list[dict[str, object]]]:
-    batch: list[dict[str, object]] = []
-    for v in values:
-        batch.append(v)
-        if len(batch) == BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def resolved_by_month(

@@ -27,7 +27,13 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from cleanclaim.analytics.monthly.derived import lock_practice, newest, record_state, state_of
+from cleanclaim.analytics.monthly.derived import (
+    RefreshReport,
+    lock_practice,
+    newest,
+    record_state,
+    state_of,
+)
 from cleanclaim.analytics.monthly.hcc import (
     MEDICARE,
     FactRow,
@@ -35,7 +41,7 @@ from cleanclaim.analytics.monthly.hcc import (
     hcc_recapture,
     patient_records,
 )
-from cleanclaim.analytics.monthly.periods import as_date, last_day
+from cleanclaim.analytics.monthly.periods import as_date, first_day, last_day
 from cleanclaim.analytics.report.base import Month
 from cleanclaim.codesets.store import CodesetStore
 from cleanclaim.storage.tables_derived import HccRecaptureRow
@@ -105,10 +111,12 @@ def recapture(
     span = _data_months(session, practice_id)
     if span is None or not span[0] <= month <= span[1]:
         return hcc_recapture(session, practice_id, store, month)
-    first = dt.date(month.year, month.month, 1)
     rows = session.execute(
         select(HccRecaptureRow.provider_npi, HccRecaptureRow.due, HccRecaptureRow.recaptured)
-        .where(HccRecaptureRow.practice_id == practice_id, HccRecaptureRow.month == first)
+        .where(
+            HccRecaptureRow.practice_id == practice_id,
+            HccRecaptureRow.month == first_day(month),
+        )
         .order_by(HccRecaptureRow.id)
     ).all()
     return {npi: (due, recaptured) for npi, due, recaptured in rows}, []
@@ -116,16 +124,16 @@ def recapture(
 
 def refresh_hcc(
     session: Session, practice_id: int, store: CodesetStore, *, user: str, force: bool = False
-) -> int | None:
+) -> RefreshReport:
     """Store HCC recapture for every month of the practice's data, unless the stored figures
-    are current; returns the rows stored (``None``: already current). In the caller's
+    are current. In the caller's
     transaction, after locking the practice; the digest is taken first (as
     :func:`.episode_store.refresh_episodes` does)."""
     lock_practice(session, practice_id)
     basis = hcc_basis(session, practice_id, store)
     state = state_of(session, practice_id, HCC)
     if state is not None and state.basis == basis and not force:
-        return None
+        return RefreshReport(state.rows, current=True)
     session.execute(delete(HccRecaptureRow).where(HccRecaptureRow.practice_id == practice_id))
     now = dt.datetime.now(dt.UTC)
     values: list[dict[str, Any]] = []
@@ -135,10 +143,9 @@ def refresh_hcc(
         by_year[month.year].append(month)
     for year, months in sorted(by_year.items()):
         for month, figures in sorted(_year(session, practice_id, store, year, months).items()):
-            first = dt.date(month.year, month.month, 1)
             values += [
-                {"practice_id": practice_id, "month": first, "provider_npi": npi, "due": due,
-                 "recaptured": rec, "created_by": user, "created_at": now}
+                {"practice_id": practice_id, "month": first_day(month), "provider_npi": npi,
+                 "due": due, "recaptured": rec, "created_by": user, "created_at": now}
                 for npi, (due, rec) in sorted(figures.items())
             ]  # fmt: skip
     if values:
@@ -147,7 +154,7 @@ def refresh_hcc(
         session, state, practice_id=practice_id, name=HCC, basis=basis, rows=len(values),
         user=user, now=now,
     )  # fmt: skip
-    return len(values)
+    return RefreshReport(len(values), current=False)
 
 
 def _year(
